@@ -1,0 +1,27 @@
+"""`python -m tforacle record|verify|serve|bench`."""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+COMMANDS = {
+    "record": "regenerate every fixture from real TensorFlow",
+    "verify": "re-run TensorFlow on a sample of recorded cases and demand bit-identical answers",
+    "serve": "answer cases from real TensorFlow over stdio (one JSON object per line)",
+    "bench": "measure the live oracle's throughput on small cases",
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tforacle", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, help_text in COMMANDS.items():
+        module = importlib.import_module(f"tforacle.{name}")
+        module.add_arguments(sub.add_parser(name, help=help_text, description=help_text))
+    args = parser.parse_args(argv)
+    return int(importlib.import_module(f"tforacle.{args.command}").main(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

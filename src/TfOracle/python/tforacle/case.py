@@ -1,0 +1,150 @@
+"""The one case schema: what the recorder writes, the fixtures hold, the server speaks and the C# side reads.
+
+A case is the question (api, args, inputs, steps); an outcome is TensorFlow's answer plus what we derive from it
+(exact value, gradients). Tensors are numpy arrays here; `to_json`/`from_json` take a codec that turns them into
+safetensors references (fixtures) or inline base64 tensors (the wire), so both forms come from one code path.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Union
+
+import numpy as np
+
+APIS = ("loss", "function", "metric", "compute_average_loss", "config")
+INPUT_NAMES = ("y_true", "y_pred", "sample_weight", "per_example_loss")
+
+
+@dataclass(frozen=True)
+class Scalar:
+    """A Python number handed to TF as is (e.g. `sample_weight=2.3`), not as a tensor."""
+    value: float
+
+
+Input = Union[np.ndarray, Scalar]
+
+
+@dataclass
+class Step:
+    """One metric step: `update_state(**inputs)` then `result()`, or `reset_state()`."""
+    inputs: dict[str, Input] | None = None
+    reset: bool = False
+
+
+@dataclass
+class Case:
+    id: str
+    group: str
+    api: str
+    dtype: str
+    args: dict[str, Any]
+    inputs: dict[str, Input] = field(default_factory=dict)
+    steps: list[Step] | None = None
+    tags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Outcome:
+    value: np.ndarray | None = None
+    error: dict[str, str] | None = None
+    config: dict[str, Any] | None = None
+    exact: np.ndarray | None = None
+    gradients: dict[str, np.ndarray] | None = None
+    step_values: list[np.ndarray | None] | None = None   # metric: result() after each step, None after a reset
+
+
+class CaseError(ValueError):
+    """A case description that does not follow the schema."""
+
+
+# put(path, array) -> JSON value; get(JSON value, path) -> array
+Put = Callable[[str, np.ndarray], Any]
+Get = Callable[[Any, str], np.ndarray]
+
+
+def _inputs_to_json(inputs: dict[str, Input], prefix: str, put: Put) -> dict[str, Any]:
+    return {name: ({"scalar": v.value} if isinstance(v, Scalar) else put(f"{prefix}{name}", v))
+            for name, v in inputs.items()}
+
+
+def question_to_json(case: Case, put: Put) -> dict[str, Any]:
+    obj: dict[str, Any] = {"id": case.id, "group": case.group, "api": case.api, "dtype": case.dtype,
+                           "args": case.args, "inputs": _inputs_to_json(case.inputs, "inputs/", put)}
+    if case.steps is not None:
+        obj["steps"] = [{"reset": True} if s.reset else
+                        {"inputs": _inputs_to_json(s.inputs or {}, f"steps/{i}/inputs/", put)}
+                        for i, s in enumerate(case.steps)]
+    if case.tags:
+        obj["tags"] = case.tags
+    return obj
+
+
+def answer_to_json(case: Case, outcome: Outcome, put: Put, obj: dict[str, Any]) -> dict[str, Any]:
+    """Adds `expected`, `gradients` and metric step values to a question object."""
+    if outcome.error is not None:
+        obj["expected"] = {"error": outcome.error}
+    elif outcome.config is not None:
+        obj["expected"] = {"config": outcome.config}
+    else:
+        assert outcome.value is not None
+        expected = {"value": put("expected/value", outcome.value)}
+        if outcome.exact is not None:
+            expected["exact"] = put("expected/exact", outcome.exact)
+        obj["expected"] = expected
+    if outcome.gradients:
+        obj["gradients"] = {k: put(f"gradients/{k}", g) for k, g in outcome.gradients.items()}
+    if outcome.step_values is not None:
+        steps = obj.setdefault("steps", [{"reset": True} if v is None else {} for v in outcome.step_values])
+        for i, (step, value) in enumerate(zip(steps, outcome.step_values)):
+            if value is not None:
+                step["value"] = put(f"steps/{i}/value", value)
+    return obj
+
+
+def to_json(case: Case, outcome: Outcome, put: Put) -> dict[str, Any]:
+    return answer_to_json(case, outcome, put, question_to_json(case, put))
+
+
+def _require(cond: bool, message: str) -> None:
+    if not cond:
+        raise CaseError(message)
+
+
+def _inputs_from_json(obj: Any, prefix: str, get: Get) -> dict[str, Input]:
+    _require(isinstance(obj, dict), f"{prefix or 'inputs'} must be an object")
+    inputs: dict[str, Input] = {}
+    for name, v in obj.items():
+        _require(name in INPUT_NAMES, f"unknown input {name!r}; expected one of {list(INPUT_NAMES)}")
+        if isinstance(v, dict) and set(v) == {"scalar"}:
+            _require(isinstance(v["scalar"], (int, float)) and not isinstance(v["scalar"], bool),
+                     f"input {name}: scalar must be a number")
+            inputs[name] = Scalar(v["scalar"])
+        else:
+            inputs[name] = get(v, f"{prefix}{name}")
+    return inputs
+
+
+def question_from_json(obj: Any, get: Get) -> Case:
+    """Parses the question part of a case (manifest or wire form); raises CaseError naming the problem."""
+    _require(isinstance(obj, dict), "a case is a JSON object")
+    api = obj.get("api")
+    _require(api in APIS, f"unknown api {api!r}; expected one of {list(APIS)}")
+    args = obj.get("args", {})
+    _require(isinstance(args, dict), "args must be an object")
+    steps = None
+    if api == "metric":
+        raw_steps = obj.get("steps")
+        _require(isinstance(raw_steps, list) and len(raw_steps) > 0, "a metric case needs a non-empty steps list")
+        steps = []
+        for i, s in enumerate(raw_steps):
+            _require(isinstance(s, dict), f"steps[{i}] must be an object")
+            if s.get("reset") is True:
+                steps.append(Step(reset=True))
+            else:
+                steps.append(Step(inputs=_inputs_from_json(s.get("inputs"), f"steps/{i}/inputs/", get)))
+    tags = obj.get("tags", [])
+    _require(isinstance(tags, list) and all(isinstance(t, str) for t in tags), "tags must be a list of strings")
+    case_id = obj.get("id", "")
+    _require(isinstance(case_id, (str, int)), "id must be a string or a number")
+    return Case(id=str(case_id), group=str(obj.get("group", "live")), api=api, dtype=str(obj.get("dtype", "")),
+                args=args, inputs=_inputs_from_json(obj.get("inputs", {}), "inputs/", get), steps=steps, tags=tags)
