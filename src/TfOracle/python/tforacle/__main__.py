@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 COMMANDS = {
@@ -14,6 +15,10 @@ COMMANDS = {
 
 
 def main(argv: list[str] | None = None) -> int:
+    if os.environ.get("PYTHONHASHSEED") != "0":
+        # Keras 3 prints Python sets in some error messages; a fixed hash seed makes their order reproducible.
+        os.environ["PYTHONHASHSEED"] = "0"
+        os.execv(sys.executable, [sys.executable, "-m", "tforacle", *(sys.argv[1:] if argv is None else argv)])
     parser = argparse.ArgumentParser(prog="python -m tforacle", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     for name, help_text in COMMANDS.items():

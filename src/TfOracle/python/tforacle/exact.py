@@ -30,14 +30,16 @@ _SUBNORMAL_ULP = mpf(2) ** -1074
 def array(values: np.ndarray | float, dtype: str | None = None) -> np.ndarray:
     """Exact object array of the values, first rounded to `dtype` the way a TF cast would."""
     arr = np.asarray(values)
-    if dtype is not None:
-        arr = arr.astype(DTYPES[dtype].numpy)
-    return np.asarray(_to_mp(arr.astype(np.float64)), dtype=object).reshape(arr.shape)
+    with np.errstate(all="ignore"):   # a cast that overflows to inf is what TF does too
+        if dtype is not None:
+            arr = arr.astype(DTYPES[dtype].numpy)
+        return np.asarray(_to_mp(arr.astype(np.float64)), dtype=object).reshape(arr.shape)
 
 
 def constant(value: float, dtype: str) -> mpf:
     """A Python constant as TF holds it in `dtype` (1e-12 is 0 in float16, 1e7 is inf)."""
-    return mpf(float(np.asarray(value).astype(DTYPES[dtype].numpy).astype(np.float64)))
+    with np.errstate(over="ignore"):   # float16 overflow to inf is the point
+        return mpf(float(np.asarray(value).astype(DTYPES[dtype].numpy).astype(np.float64)))
 
 
 def is_nan(x: mpf) -> bool:

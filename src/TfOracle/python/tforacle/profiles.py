@@ -83,26 +83,88 @@ class Profile(ABC):
                dtype: str) -> np.ndarray:
         """Applies the reduction to the weighted per-sample losses."""
 
+    def weight(self, weight: Input, dtype: str) -> np.ndarray:
+        """sample_weight as the reduction multiplies it: converted to a tensor, then cast to the compute dtype."""
+        return X.array(weight.value if isinstance(weight, Scalar) else weight, dtype)
+
     def cosine(self, y_true: np.ndarray, y_pred: np.ndarray, axis: Any, dtype: str, align: Aligner) -> np.ndarray:
         """Exact per-sample cosine similarity (positive sign) of the inputs rounded to `dtype`."""
         t, p = align(X.array(y_true, dtype), X.array(y_pred, dtype))
         inv = self.inv_norm(dtype)
         return X.cosine_sum(X.normalize(t, axis, inv), X.normalize(p, axis, inv), axis)
 
+    @abstractmethod
+    def metric_update(self, inputs: dict[str, Input], args: dict[str, Any]) -> tuple[mpf, mpf]:
+        """(what one update_state adds to `total`, what it adds to `count`)."""
+
     def exact(self, case: Case) -> np.ndarray:
-        """expected.exact of a loss or function case, as float64."""
+        """expected.exact of a loss, function, metric or compute_average_loss case, as float64."""
+        compute = {"loss": self.exact_loss, "function": self.exact_function, "metric": self.exact_metric,
+                   "compute_average_loss": exact_average_loss}[case.api]
+        # np.asarray: numpy turns 0-d object results into bare mpf scalars
+        return X.to_float64(np.asarray(compute(case), dtype=object))
+
+    def exact_function(self, case: Case) -> np.ndarray:
+        y_true, y_pred = case.inputs["y_true"], case.inputs["y_pred"]
+        assert isinstance(y_true, np.ndarray) and isinstance(y_pred, np.ndarray)
+        return -self.cosine(y_true, y_pred, case.args.get("axis", -1), dtype_of(y_pred).name,
+                            self.align_for_function())
+
+    def exact_loss(self, case: Case) -> np.ndarray:
         args, y_true, y_pred = case.args, case.inputs["y_true"], case.inputs["y_pred"]
         assert isinstance(y_true, np.ndarray) and isinstance(y_pred, np.ndarray)
-        axis = args.get("axis", -1)
-        if case.api == "function":
-            return X.to_float64(-self.cosine(y_true, y_pred, axis, dtype_of(y_pred).name,
-                                             self.align_for_function()))
         dtype = self.loss_dtype(args, y_true, y_pred)
-        losses = -self.cosine(y_true, y_pred, axis, dtype, self.align_for_loss(args))
+        losses = np.asarray(-self.cosine(y_true, y_pred, args.get("axis", -1), dtype, self.align_for_loss(args)),
+                            dtype=object)
         weight = case.inputs.get("sample_weight")
-        w = None if weight is None else X.array(weight.value if isinstance(weight, Scalar) else weight, dtype)
-        weighted, w = self.weigh(losses, w)
-        return X.to_float64(self.reduce(weighted, w, args.get("reduction", self.reductions[0]), dtype))
+        weighted, w = self.weigh(losses, None if weight is None else self.weight(weight, dtype))
+        return self.reduce(weighted, w, args.get("reduction", self.reductions[0]), dtype)
+
+    def exact_metric(self, case: Case) -> mpf:
+        """result() after all steps: the weighted mean accumulated since the last reset."""
+        total, count = mpf(0), mpf(0)
+        for step in case.steps or []:
+            if step.reset:
+                total, count = mpf(0), mpf(0)
+            else:
+                add_total, add_count = self.metric_update(step.inputs or {}, case.args)
+                total, count = total + add_total, count + add_count
+        return divide_no_nan(total, count)
+
+
+def exact_average_loss(case: Case) -> mpf:
+    """tf.nn.compute_average_loss (TF 2.21, the same for both profiles): weights are applied in float32
+    (scale_losses_by_sample_weight casts both), the sum is divided by global_batch_size with div_no_nan."""
+    losses = case.inputs["per_example_loss"]
+    assert isinstance(losses, np.ndarray)
+    dtype = dtype_of(losses).name
+    weight = case.inputs.get("sample_weight")
+    if weight is None:
+        weighted = X.array(losses)
+    else:
+        w = X.array(np.float32(weight.value) if isinstance(weight, Scalar) else weight, "float32")
+        weighted, _ = tf_weight_rank_rule(X.array(losses, "float32"), w)
+    batch = case.args.get("global_batch_size", losses.shape[0])
+    return divide_no_nan(X.total(weighted), X.constant(batch, dtype))
+
+
+def tf_weight_rank_rule(losses: np.ndarray, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """squeeze_or_expand_dimensions(losses, None, weight) of TF/Keras 2, then the multiply:
+    a weight one rank higher loses its last dim, one rank lower gains one, a scalar stays."""
+    if weight.ndim > 0:
+        if weight.ndim - losses.ndim == 1:
+            weight = squeeze_last(weight)
+        elif losses.ndim - weight.ndim == 1:
+            weight = expand_last(weight)
+    return multiply(losses, weight), weight
+
+
+def mean_over(x: np.ndarray, first_axis: int) -> np.ndarray:
+    """Mean over axes first_axis.. (as ops.mean / tf.reduce_mean with those axes)."""
+    axes = tuple(range(first_axis, x.ndim))
+    if not axes:
+        return x
+    return np.asarray(X.total(x, axes) / mpf(int(np.prod([x.shape[a] for a in axes]))), dtype=object)
 
 
 def keras_args(args: dict[str, Any]) -> dict[str, Any]:
@@ -127,6 +189,13 @@ class Keras2(Profile):
     def loss_dtype(self, args: dict[str, Any], y_true: np.ndarray, y_pred: np.ndarray) -> str:
         return dtype_of(y_pred).name
 
+    def weight(self, weight: Input, dtype: str) -> np.ndarray:
+        # compute_weighted_loss runs tf.convert_to_tensor first: a Python float becomes float32 before the cast,
+        # so sample_weight=2.175 weighs float64 losses by 2.1749999523162842.
+        if isinstance(weight, Scalar) and isinstance(weight.value, float):
+            return X.array(np.float32(weight.value), dtype)
+        return super().weight(weight, dtype)
+
     def align_for_loss(self, args: dict[str, Any]) -> Aligner:
         if args.get("input_kind") == "numpy":   # LossFunctionWrapper squeezes only when both are tf tensors
             return lambda t, p: (t, p)
@@ -136,13 +205,27 @@ class Keras2(Profile):
         return lambda t, p: (t, p)
 
     def weigh(self, losses: np.ndarray, weight: np.ndarray | None) -> tuple[np.ndarray, np.ndarray | None]:
-        w = np.asarray(mpf(1), dtype=object) if weight is None else weight
-        if w.ndim > 0:
-            if w.ndim - losses.ndim == 1:
-                w = squeeze_last(w)
-            elif losses.ndim - w.ndim == 1:
-                w = expand_last(w)
-        return multiply(losses, w), w
+        return tf_weight_rank_rule(losses, np.asarray(mpf(1), dtype=object) if weight is None else weight)
+
+    def metric_update(self, inputs: dict[str, Input], args: dict[str, Any]) -> tuple[mpf, mpf]:
+        # MeanMetricWrapper casts both inputs to the metric dtype first; Reduce(WEIGHTED_MEAN) then weighs.
+        dtype = args.get("dtype") or "float32"
+        y_true, y_pred = inputs["y_true"], inputs["y_pred"]
+        assert isinstance(y_true, np.ndarray) and isinstance(y_pred, np.ndarray)
+        values = np.asarray(self.cosine(y_true, y_pred, args.get("axis", -1), dtype, keras2_squeeze_or_expand),
+                            dtype=object)
+        if "sample_weight" not in inputs:
+            return X.total(values), X.constant(values.size, dtype)
+        w = self.weight(inputs["sample_weight"], dtype)
+        if w.ndim > 0 and w.ndim - values.ndim == 1:
+            w = squeeze_last(w)
+        elif w.ndim > 0 and values.ndim - w.ndim == 1:
+            w = expand_last(w)
+        if w.ndim == 0 or (w.ndim == values.ndim and all(a in (1, b) for a, b in zip(w.shape, values.shape))):
+            w = multiply(w, np.ones(values.shape, dtype=object))   # broadcast_weights succeeded
+        else:
+            values = mean_over(values, w.ndim)                   # its ValueError path: mean down to w's rank
+        return X.total(multiply(values, w)), X.total(w)
 
     def reduce(self, weighted: np.ndarray, weight: np.ndarray | None, reduction: str | None,
                dtype: str) -> np.ndarray:
@@ -203,6 +286,28 @@ class Keras3(Profile):
             return losses, None
         losses, weight = keras3_same_rank(losses, weight)
         return multiply(losses, weight), weight
+
+    def metric_update(self, inputs: dict[str, Input], args: dict[str, Any]) -> tuple[mpf, mpf]:
+        # The cosine runs in y_pred's dtype; reduce_to_samplewise_values then weighs in the metric dtype.
+        dtype = args.get("dtype") or "float32"
+        y_true, y_pred = inputs["y_true"], inputs["y_pred"]
+        assert isinstance(y_true, np.ndarray) and isinstance(y_pred, np.ndarray)
+        values = np.asarray(self.cosine(y_true, y_pred, args.get("axis", -1), dtype_of(y_pred).name,
+                                        keras3_same_rank), dtype=object)
+        w = None
+        if "sample_weight" in inputs:
+            w = self.weight(inputs["sample_weight"], dtype)
+            values, w = keras3_same_rank(values, w)
+            values = mean_over(values, w.ndim)
+            w = multiply(w, np.ones(values.shape, dtype=object))
+            values = multiply(values, w)
+            w = mean_over(w, 1) if w.ndim > 1 else w
+        values = mean_over(values, 1) if values.ndim > 1 else values
+        if w is not None:
+            count = X.total(w)
+        else:
+            count = X.constant(values.shape[0], dtype) if values.ndim >= 1 else mpf(1)
+        return X.total(values), count
 
     def reduce(self, weighted: np.ndarray, weight: np.ndarray | None, reduction: str | None,
                dtype: str) -> np.ndarray:
