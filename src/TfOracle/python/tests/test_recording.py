@@ -173,3 +173,40 @@ def test_exact_agrees_with_tensorflow_on_well_conditioned_cases(recorded: dict[s
             assert np.all(err <= tolerance(case, outcome)), (case.id, float(np.max(err)))
             checked += 1
     assert checked >= {"loss": 2000, "function": 300, "metric": 250, "compute_average_loss": 200}[api]
+
+
+def test_coverage_summary_is_current(fixture_dirs: list[Path]) -> None:
+    from tforacle import coverage
+    root = fixture_dirs[0].parent
+    assert (root / "COVERAGE.md").read_text(encoding="utf-8") == coverage.render(root, [d.name for d in fixture_dirs])
+
+
+def test_verify_passes_on_a_sample_and_catches_a_flipped_bit(recorded: dict[str, list[tuple]]) -> None:
+    from tforacle.verify import differences, verify_case
+    sample = [(p, c, o) for p, cases in recorded.items() for i, (_, c, o) in enumerate(cases) if i % 97 == 0]
+    for profile, case, outcome in sample:
+        assert verify_case(case, outcome, profile) == [], case.id
+    profile, case, outcome = next(s for s in sample if s[2].value is not None and s[2].value.size)
+    tampered = outcome.value.copy()
+    tampered.reshape(-1).view(np.uint8)[0] ^= 1
+    assert differences(outcome, type(outcome)(value=tampered, gradients=outcome.gradients)) != []
+
+
+def test_distributed_scaling(recorded: dict[str, list[tuple]]) -> None:
+    """Keras 3 divides mean-like reductions by the replica count; Keras 2 refuses them under a strategy."""
+    from dataclasses import replace
+
+    from tforacle.profiles import PROFILES
+    from tforacle.runner import run
+    scaled = 0
+    for _, case, outcome in recorded["keras3"]:
+        if case.group == "distributed" and case.api == "loss":
+            alone = run(replace(case, args={k: v for k, v in case.args.items() if k != "replicas"}),
+                        PROFILES["keras3"]).value
+            factor = 0.5 if case.args["reduction"] in ("sum_over_batch_size", "mean", "mean_with_sample_weight") else 1
+            assert outcome.value.tobytes() == (alone * alone.dtype.type(factor)).tobytes(), case.id
+            scaled += factor == 0.5
+    assert scaled >= 6
+    refused = [o for _, c, o in recorded["keras2"] if c.group == "distributed" and c.args.get("reduction") in
+               ("auto", "sum_over_batch_size")]
+    assert refused and all(o.error and o.error["type"] == "ValueError" for o in refused)

@@ -19,7 +19,7 @@ from .case import Case, Input, Scalar
 from .tensors import dtype_of
 
 # Args that steer the oracle rather than being handed to a Keras constructor or call.
-CONTROL_ARGS = frozenset({"input_kind", "target", "global_batch_size"})
+CONTROL_ARGS = frozenset({"input_kind", "target", "global_batch_size", "replicas"})
 
 Aligner = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
 
@@ -80,8 +80,8 @@ class Profile(ABC):
 
     @abstractmethod
     def reduce(self, weighted: np.ndarray, weight: np.ndarray | None, reduction: str | None,
-               dtype: str) -> np.ndarray:
-        """Applies the reduction to the weighted per-sample losses."""
+               dtype: str, replicas: int) -> np.ndarray:
+        """Applies the reduction to the weighted per-sample losses (inside an n-replica strategy if replicas > 1)."""
 
     def weight(self, weight: Input, dtype: str) -> np.ndarray:
         """sample_weight as the reduction multiplies it: converted to a tensor, then cast to the compute dtype."""
@@ -118,7 +118,7 @@ class Profile(ABC):
                             dtype=object)
         weight = case.inputs.get("sample_weight")
         weighted, w = self.weigh(losses, None if weight is None else self.weight(weight, dtype))
-        return self.reduce(weighted, w, args.get("reduction", self.reductions[0]), dtype)
+        return self.reduce(weighted, w, args.get("reduction", self.reductions[0]), dtype, args.get("replicas", 1))
 
     def exact_metric(self, case: Case) -> mpf:
         """result() after all steps: the weighted mean accumulated since the last reset."""
@@ -144,7 +144,7 @@ def exact_average_loss(case: Case) -> mpf:
     else:
         w = X.array(np.float32(weight.value) if isinstance(weight, Scalar) else weight, "float32")
         weighted, _ = tf_weight_rank_rule(X.array(losses, "float32"), w)
-    batch = case.args.get("global_batch_size", losses.shape[0])
+    batch = case.args.get("global_batch_size", losses.shape[0] * case.args.get("replicas", 1))
     return divide_no_nan(X.total(weighted), X.constant(batch, dtype))
 
 
@@ -228,7 +228,8 @@ class Keras2(Profile):
         return X.total(multiply(values, w)), X.total(w)
 
     def reduce(self, weighted: np.ndarray, weight: np.ndarray | None, reduction: str | None,
-               dtype: str) -> np.ndarray:
+               dtype: str, replicas: int) -> np.ndarray:
+        # Under a strategy "auto"/"sum_over_batch_size" raise (outside fit); "sum"/"none" are not scaled.
         if reduction == "none":
             return weighted
         s = X.total(weighted)
@@ -310,15 +311,18 @@ class Keras3(Profile):
         return X.total(values), count
 
     def reduce(self, weighted: np.ndarray, weight: np.ndarray | None, reduction: str | None,
-               dtype: str) -> np.ndarray:
+               dtype: str, replicas: int) -> np.ndarray:
         if reduction in (None, "none") or weighted.shape in ((), (0,)):
             return weighted
         s = X.total(weighted)
         if reduction == "sum":
             return np.asarray(s, dtype=object)
         if reduction == "mean_with_sample_weight" and weight is not None:
-            return np.asarray(divide_no_nan(s, X.total(weight)), dtype=object)
-        return np.asarray(divide_no_nan(s, X.constant(weighted.size, dtype)), dtype=object)
+            mean = divide_no_nan(s, X.total(weight))
+        else:
+            mean = divide_no_nan(s, X.constant(weighted.size, dtype))
+        # scale_loss_for_distribution: the mean-like reductions divide by the replica count themselves
+        return np.asarray(mean * X.constant(1.0 / replicas, dtype) if replicas > 1 else mean, dtype=object)
 
 
 PROFILES: dict[str, Profile] = {p.name: p for p in (Keras2(), Keras3())}

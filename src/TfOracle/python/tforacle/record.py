@@ -12,13 +12,15 @@ from typing import Iterator
 
 import numpy as np
 
+from . import coverage
 from .case import Case, Outcome
 from .oracle import answer
 from .profiles import PROFILES, Profile
 from .runtime import SEED, provenance
 from .store import FixtureWriter
 
-GROUPS = ("seed-doc", "keras-tests", "fuzz", "special", "errors", "metric", "average-loss", "config")
+GROUPS = ("seed-doc", "keras-tests", "fuzz", "special", "errors", "metric", "average-loss", "config",
+          "distributed")
 GRADIENT_APIS = ("loss", "function")
 
 
@@ -76,5 +78,7 @@ def main(args: argparse.Namespace) -> int:
     for name in args.profile or sorted(PROFILES):
         count = record_profile(PROFILES[name], args.out, groups, args.limit)
         print(f"{name}: {count} cases written to {args.out / name}", file=sys.stderr, flush=True)
+    recorded = [name for name in sorted(PROFILES) if (args.out / name / "manifest.json").exists()]
+    print(f"coverage summary: {coverage.write(args.out, recorded)}", file=sys.stderr)
     print(f"recorded in {time.monotonic() - start:.0f}s", file=sys.stderr)
     return 0

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
 from .case import Case, Input, Outcome, Scalar
 from .profiles import Profile, keras_args
-from .runtime import tensorflow
+from .runtime import mirrored_strategy, tensorflow
 from .tensors import TensorError, dtype_of
 
 
@@ -48,23 +48,34 @@ def _weights(inputs: dict[str, Input], as_numpy: bool) -> dict[str, Any]:
     return {"sample_weight": to_tf(inputs["sample_weight"], as_numpy)} if "sample_weight" in inputs else {}
 
 
+def _evaluate(case: Case, compute: Callable[[], Any]) -> Any:
+    """compute(), or with args.replicas = n: compute() on every replica of an n-way MirroredStrategy (each
+    replica sees the same inputs), answering replica 0's result."""
+    replicas = case.args.get("replicas")
+    if replicas is None:
+        return compute()
+    strategy = mirrored_strategy(replicas)
+    with strategy.scope():
+        result = strategy.run(compute)
+    return strategy.experimental_local_results(result)[0]
+
+
 def _forward(case: Case, profile: Profile, gradients: bool) -> Outcome:
     tf = tensorflow()
     as_numpy = case.args.get("input_kind") == "numpy"
     y_true = to_tf(case.inputs["y_true"], as_numpy)
     y_pred = to_tf(case.inputs["y_pred"], as_numpy)
     if case.api == "loss":
-        call = profile.make_loss(case.args)
         kwargs = _weights(case.inputs, as_numpy)
+        compute = lambda: profile.make_loss(case.args)(y_true, y_pred, **kwargs)   # noqa: E731
     else:
-        call = profile.function()
-        kwargs = keras_args(case.args)
+        compute = lambda: profile.function()(y_true, y_pred, **keras_args(case.args))   # noqa: E731
     watched = [(name, t) for name, t in (("y_pred", y_pred), ("y_true", y_true))
-               if gradients and tf.is_tensor(t) and t.dtype.is_floating]
+               if gradients and "replicas" not in case.args and tf.is_tensor(t) and t.dtype.is_floating]
     with tf.GradientTape(persistent=True) as tape:
         for _, t in watched:
             tape.watch(t)
-        value = call(y_true, y_pred, **kwargs)
+        value = _evaluate(case, compute)
         target = tf.reduce_sum(value)
     outcome = Outcome(value=to_numpy(value))
     if watched:
@@ -94,7 +105,8 @@ def _average_loss(case: Case) -> Outcome:
     kwargs = _weights(case.inputs, False)
     if "global_batch_size" in case.args:
         kwargs["global_batch_size"] = case.args["global_batch_size"]
-    value = tf.nn.compute_average_loss(to_tf(case.inputs["per_example_loss"], False), **kwargs)
+    losses = to_tf(case.inputs["per_example_loss"], False)
+    value = _evaluate(case, lambda: tf.nn.compute_average_loss(losses, **kwargs))
     return Outcome(value=to_numpy(value))
 
 

@@ -7,8 +7,11 @@ from functools import lru_cache
 from typing import Any
 
 SEED = 1234
+# Logical CPU devices, so tf.distribute.MirroredStrategy can run real replicas (args.replicas) on one CPU.
+LOGICAL_CPUS = 2
 DETERMINISM = ("tf.config.experimental.enable_op_determinism(); intra_op_parallelism_threads=1; "
-               "inter_op_parallelism_threads=1; eager execution; oneDNN as TF defaults")
+               "inter_op_parallelism_threads=1; eager execution; oneDNN as TF defaults; "
+               "2 logical CPU devices (MirroredStrategy replicas for args.replicas)")
 RECORDER = "tforacle 0.1.0"
 
 
@@ -19,6 +22,8 @@ def tensorflow() -> Any:
     os.environ.pop("TF_USE_LEGACY_KERAS", None)   # we import both generations by name
     import tensorflow as tf
     tf.get_logger().setLevel("ERROR")
+    cpu = tf.config.list_physical_devices("CPU")[0]
+    tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * LOGICAL_CPUS)
     tf.config.threading.set_intra_op_parallelism_threads(1)
     tf.config.threading.set_inter_op_parallelism_threads(1)
     tf.config.experimental.enable_op_determinism()
@@ -49,3 +54,10 @@ def provenance() -> dict[str, Any]:
             "numpy": numpy.__version__, "mpmath": mpmath.__version__,
             "python": platform.python_version(), "platform": f"{platform.system()}-{platform.machine()}",
             "cpu": _cpu_model(), "recorder": RECORDER, "seed": SEED, "determinism": DETERMINISM}
+
+
+@lru_cache(maxsize=None)
+def mirrored_strategy(replicas: int) -> Any:
+    if not isinstance(replicas, int) or isinstance(replicas, bool) or not 1 <= replicas <= LOGICAL_CPUS:
+        raise ValueError(f"args.replicas must be an integer from 1 to {LOGICAL_CPUS}, got {replicas!r}")
+    return tensorflow().distribute.MirroredStrategy([f"/cpu:{i}" for i in range(replicas)])

@@ -153,9 +153,28 @@ class Special:
         yield self.loss("integer-inputs", arr(t, "int64"), arr(p, "float32"), ["integer-inputs", "int-y-true"], None)
         yield self.function("integer-inputs", arr(t, "int64"), arr(p, "float32"), ["integer-inputs", "int-y-true"])
 
+    def rank_rules(self) -> Iterator[Case]:
+        """Shape corners the reference documents only from reading the code."""
+        for dtype in ("float32", "float64"):
+            yield self.loss("rank-rules", arr(self.normal((4,)), dtype), arr(self.normal((4, 3)), dtype),
+                            ["rank-1-y-true-vs-rank-2"])
+            yield self.loss("rank-rules", arr(self.normal((2, 3)), dtype), arr(self.normal((2, 3, 1)), dtype),
+                            ["rank-mismatch-trailing-1", "numpy-inputs"], input_kind="numpy")
+            yield self.loss("rank-rules", arr(self.normal((2, 3)), dtype), arr(self.normal((2, 3, 1)), dtype),
+                            ["rank-mismatch-trailing-1"])
+            yield self.loss("rank-rules", arr(self.normal((5,)), dtype), arr(self.normal((5, 1)), dtype),
+                            ["rank-mismatch-trailing-1", "rank-1-y-true"], "sum_over_batch_size")
+            for batch, steps in ((3, 4), (3, 3)):   # (B,) weights on (B,T) losses: T != B fails, T == B misweighs
+                yield self.loss("rank-rules", arr(self.normal((batch, steps, 5)), dtype),
+                                arr(self.normal((batch, steps, 5)), dtype), ["sw-rank-lower", f"t-{steps}"],
+                                "none", arr(np.arange(1, batch + 1), "float32"))
+            # (B,) weights on (B,T1,T2) losses: a rank gap of two is left to broadcasting (B aligns with T2)
+            yield self.loss("rank-rules", arr(self.normal((3, 4, 3, 5)), dtype), arr(self.normal((3, 4, 3, 5)), dtype),
+                            ["sw-rank-gap-2"], "none", arr([1.0, 2.0, 3.0], "float32"))
+
     def all(self) -> Iterator[Case]:
         for family in (self.zero_rows, self.clamp, self.parallel, self.orthogonal, self.non_finite, self.overflow,
-                       self.weights, self.empty, self.integers):
+                       self.weights, self.empty, self.integers, self.rank_rules):
             yield from family()
 
 
