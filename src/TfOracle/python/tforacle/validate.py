@@ -238,6 +238,8 @@ class CaseCheck:
         axis = args.get("axis", -1)
         if not (is_int(axis) or (isinstance(axis, list) and axis and all(is_int(a) for a in axis))):
             self.fail(f"args.axis {axis!r} is neither an integer nor a non-empty list of integers")
+        if "replicas" in args and not (is_int(args["replicas"]) and args["replicas"] >= 1):
+            self.fail(f"args.replicas {args['replicas']!r} is not a positive integer")
         if "global_batch_size" in args and not is_int(args["global_batch_size"]):
             self.fail(f"args.global_batch_size {args['global_batch_size']!r} is not an integer")
         if api == "config" and args.get("target", "loss") not in ("loss", "metric"):
@@ -309,7 +311,7 @@ class CaseCheck:
     def check_exact(self, e: dict[str, Any]) -> None:
         if "exact" not in e:
             if self.case.get("api") in EXACT_APIS:
-                self.fail("expected.exact is missing (required for loss and function values)")
+                self.fail(f"expected.exact is missing (required for every {sorted(EXACT_APIS)} value)")
             return
         value, exact = self.info(e["value"]), self.info(e["exact"])
         if exact is None:
