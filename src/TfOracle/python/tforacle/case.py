@@ -13,6 +13,10 @@ import numpy as np
 
 APIS = ("loss", "function", "metric", "compute_average_loss", "config")
 INPUT_NAMES = ("y_true", "y_pred", "sample_weight", "per_example_loss")
+# Inputs each api reads unconditionally (metric cases carry theirs in every non-reset step).
+REQUIRED_INPUTS = {"loss": ("y_true", "y_pred"), "function": ("y_true", "y_pred"), "metric": (),
+                   "compute_average_loss": ("per_example_loss",), "config": ()}
+STEP_INPUTS = ("y_true", "y_pred")
 
 
 @dataclass(frozen=True)
@@ -116,12 +120,18 @@ def _inputs_from_json(obj: Any, prefix: str, get: Get) -> dict[str, Input]:
     for name, v in obj.items():
         _require(name in INPUT_NAMES, f"unknown input {name!r}; expected one of {list(INPUT_NAMES)}")
         if isinstance(v, dict) and set(v) == {"scalar"}:
+            _require(name == "sample_weight", f"input {name}: only sample_weight may be a {{\"scalar\"}}")
             _require(isinstance(v["scalar"], (int, float)) and not isinstance(v["scalar"], bool),
                      f"input {name}: scalar must be a number")
             inputs[name] = Scalar(v["scalar"])
         else:
             inputs[name] = get(v, f"{prefix}{name}")
     return inputs
+
+
+def _require_inputs(inputs: dict[str, Input], names: tuple[str, ...], where: str) -> None:
+    missing = [n for n in names if n not in inputs]
+    _require(not missing, f"{where} needs inputs {missing}")
 
 
 def question_from_json(obj: Any, get: Get) -> Case:
@@ -141,10 +151,14 @@ def question_from_json(obj: Any, get: Get) -> Case:
             if s.get("reset") is True:
                 steps.append(Step(reset=True))
             else:
-                steps.append(Step(inputs=_inputs_from_json(s.get("inputs"), f"steps/{i}/inputs/", get)))
+                step_inputs = _inputs_from_json(s.get("inputs"), f"steps/{i}/inputs/", get)
+                _require_inputs(step_inputs, STEP_INPUTS, f"steps[{i}]")
+                steps.append(Step(inputs=step_inputs))
     tags = obj.get("tags", [])
     _require(isinstance(tags, list) and all(isinstance(t, str) for t in tags), "tags must be a list of strings")
     case_id = obj.get("id", "")
     _require(isinstance(case_id, (str, int)), "id must be a string or a number")
+    inputs = _inputs_from_json(obj.get("inputs", {}), "inputs/", get)
+    _require_inputs(inputs, REQUIRED_INPUTS[api], f"api {api!r}")
     return Case(id=str(case_id), group=str(obj.get("group", "live")), api=api, dtype=str(obj.get("dtype", "")),
-                args=args, inputs=_inputs_from_json(obj.get("inputs", {}), "inputs/", get), steps=steps, tags=tags)
+                args=args, inputs=inputs, steps=steps, tags=tags)

@@ -83,13 +83,17 @@ class Profile(ABC):
                dtype: str, replicas: int) -> np.ndarray:
         """Applies the reduction to the weighted per-sample losses (inside an n-replica strategy if replicas > 1)."""
 
+    def normalizable(self, x: np.ndarray) -> np.ndarray:
+        """The input as the normalisation sees it."""
+        return x
+
     def weight(self, weight: Input, dtype: str) -> np.ndarray:
         """sample_weight as the reduction multiplies it: converted to a tensor, then cast to the compute dtype."""
         return X.array(weight.value if isinstance(weight, Scalar) else weight, dtype)
 
     def cosine(self, y_true: np.ndarray, y_pred: np.ndarray, axis: Any, dtype: str, align: Aligner) -> np.ndarray:
         """Exact per-sample cosine similarity (positive sign) of the inputs rounded to `dtype`."""
-        t, p = align(X.array(y_true, dtype), X.array(y_pred, dtype))
+        t, p = (self.normalizable(x) for x in align(X.array(y_true, dtype), X.array(y_pred, dtype)))
         inv = self.inv_norm(dtype)
         return X.cosine_sum(X.normalize(t, axis, inv), X.normalize(p, axis, inv), axis)
 
@@ -164,7 +168,11 @@ def mean_over(x: np.ndarray, first_axis: int) -> np.ndarray:
     axes = tuple(range(first_axis, x.ndim))
     if not axes:
         return x
-    return np.asarray(X.total(x, axes) / mpf(int(np.prod([x.shape[a] for a in axes]))), dtype=object)
+    count = int(np.prod([x.shape[a] for a in axes]))
+    sums = np.asarray(X.total(x, axes), dtype=object)
+    if count == 0:   # reduce_mean over a zero-size axis is 0/0 = NaN in TF; mpmath would raise
+        return X.elementwise(lambda _: X.NAN, sums)
+    return np.asarray(sums / mpf(count), dtype=object)
 
 
 def keras_args(args: dict[str, Any]) -> dict[str, Any]:
@@ -281,6 +289,9 @@ class Keras3(Profile):
 
     def align_for_function(self) -> Aligner:
         return keras3_same_rank
+
+    def normalizable(self, x: np.ndarray) -> np.ndarray:
+        return x.reshape((1,)) if x.ndim == 0 else x   # ops.normalize expands a 0-d input to shape [1]
 
     def weigh(self, losses: np.ndarray, weight: np.ndarray | None) -> tuple[np.ndarray, np.ndarray | None]:
         if weight is None:

@@ -31,6 +31,17 @@ def documented(ids: Ids) -> Iterator[Case]:
                    [update(dt, dp), Step(reset=True), update(dt, dp, arr([0.3, 0.7], "float32"))])
 
 
+def empty_steps(ids: Ids) -> Iterator[Case]:
+    """Zero-size batches and features: the mean over an empty axis is 0/0."""
+    for dims in ((0, 3), (3, 0), (3, 0, 1), (2, 0, 4)):
+        zeros = arr(np.zeros(dims), "float32")
+        for weight in (None, arr(np.ones(dims[:1]), "float32")):
+            steps = [update(arr(np.ones((2,) + dims[1:]), "float32"), arr(np.ones((2,) + dims[1:]), "float32")),
+                     update(zeros, zeros, weight)]
+            yield ids.case("empty", "metric", {}, {}, ["empty-batch"] + (["sw-per-sample"] if weight is not None
+                                                                         else []), steps)
+
+
 def weight_for(rng: np.random.Generator, batch: int, rest: list[int]) -> tuple[Input | None, str]:
     u = rng.random()
     if u < 0.3:
@@ -80,5 +91,6 @@ def _axes(axis: Any, rank: int) -> set[int]:
 def cases(profile: Profile, rng: np.random.Generator) -> Iterator[Case]:
     ids = Ids(profile, "metric")
     yield from documented(ids)
+    yield from empty_steps(ids)
     for _ in range(COUNT):
         yield random_case(ids, rng)

@@ -172,9 +172,16 @@ class Special:
             yield self.loss("rank-rules", arr(self.normal((3, 4, 3, 5)), dtype), arr(self.normal((3, 4, 3, 5)), dtype),
                             ["sw-rank-gap-2"], "none", arr([1.0, 2.0, 3.0], "float32"))
 
+    def scalars(self) -> Iterator[Case]:
+        """0-d inputs: Keras 3's ops.normalize expands them to shape [1]; Keras 2's l2_normalize cannot reduce them."""
+        for dtype in ("float32", "float64"):
+            for t, p in ((3.0, -2.0), (0.0, 1.5), (2.0, 4.0)):
+                yield self.function("scalar-inputs", arr(t, dtype), arr(p, dtype), ["0d-inputs"])
+                yield self.loss("scalar-inputs", arr(t, dtype), arr(p, dtype), ["0d-inputs"], "sum")
+
     def all(self) -> Iterator[Case]:
         for family in (self.zero_rows, self.clamp, self.parallel, self.orthogonal, self.non_finite, self.overflow,
-                       self.weights, self.empty, self.integers, self.rank_rules):
+                       self.weights, self.empty, self.integers, self.rank_rules, self.scalars):
             yield from family()
 
 
