@@ -7,7 +7,8 @@ safetensors references (fixtures) or inline base64 tensors (the wire), so both f
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Union
+from typing import Any
+from collections.abc import Callable
 
 import numpy as np
 
@@ -25,7 +26,7 @@ class Scalar:
     value: float
 
 
-Input = Union[np.ndarray, Scalar]
+Input = np.ndarray | Scalar
 
 
 @dataclass

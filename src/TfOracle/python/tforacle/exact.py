@@ -7,7 +7,7 @@ helpers below exist instead of Python's max/min, which are undefined on NaN.
 """
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import mpmath
 import numpy as np
@@ -27,7 +27,7 @@ _SUBNORMAL_LIMIT = mpf(2) ** -1022
 _SUBNORMAL_ULP = mpf(2) ** -1074
 
 
-def array(values: np.ndarray | float, dtype: str | None = None) -> np.ndarray:
+def array(values: np.ndarray | np.generic | float, dtype: str | None = None) -> np.ndarray:
     """Exact object array of the values, first rounded to `dtype` the way a TF cast would."""
     arr = np.asarray(values)
     with np.errstate(all="ignore"):   # a cast that overflows to inf is what TF does too

@@ -9,7 +9,8 @@ from __future__ import annotations
 import importlib
 from abc import ABC, abstractmethod
 from types import ModuleType
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 import numpy as np
 from mpmath import mpf

@@ -8,7 +8,7 @@ import sys
 import time
 import zlib
 from pathlib import Path
-from typing import Iterator
+from collections.abc import Iterator
 
 import numpy as np
 

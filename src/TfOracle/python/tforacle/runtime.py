@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 import platform
-from functools import lru_cache
+from functools import lru_cache, cache
 from typing import Any
 
 SEED = 1234
@@ -56,7 +56,7 @@ def provenance() -> dict[str, Any]:
             "cpu": _cpu_model(), "recorder": RECORDER, "seed": SEED, "determinism": DETERMINISM}
 
 
-@lru_cache(maxsize=None)
+@cache
 def mirrored_strategy(replicas: int) -> Any:
     if not isinstance(replicas, int) or isinstance(replicas, bool) or not 1 <= replicas <= LOGICAL_CPUS:
         raise ValueError(f"args.replicas must be an integer from 1 to {LOGICAL_CPUS}, got {replicas!r}")

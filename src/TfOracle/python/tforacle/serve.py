@@ -10,7 +10,8 @@ import argparse
 import json
 import os
 import sys
-from typing import Any, BinaryIO, Iterable
+from typing import Any, BinaryIO
+from collections.abc import Iterable
 
 from . import oracle
 from .case import CaseError, answer_to_json, question_from_json
@@ -65,8 +66,8 @@ def inline_tensor(value: Any, path: str) -> Any:
 
 def profile_of(obj: dict[str, Any]) -> Profile:
     name = obj.get("profile")
-    _require(isinstance(name, str) and name in PROFILES,
-             f"unknown profile {name!r}; expected one of {list(PROFILES)}")
+    if not isinstance(name, str) or name not in PROFILES:
+        raise ProtocolError(f"unknown profile {name!r}; expected one of {list(PROFILES)}")
     return PROFILES[name]
 
 

@@ -5,7 +5,8 @@ import hashlib
 import json
 import struct
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
+from collections.abc import Iterator
 
 import numpy as np
 

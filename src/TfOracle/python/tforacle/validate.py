@@ -11,7 +11,8 @@ import re
 import struct
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
+from collections.abc import Iterator
 
 from .case import APIS
 from .oracle import EXACT_APIS

@@ -1,4 +1,4 @@
-"""`python -m tforacle verify --sample 0.05`: re-runs TF on a random sample of recorded cases, demands identical bits."""
+"""`python -m tforacle verify --sample 0.05`: re-runs TF on a random sample of recorded cases; demands same bits."""
 from __future__ import annotations
 
 import argparse

@@ -2,7 +2,8 @@
 spelled in that profile's own API; `ALL` lists the groups in recording order."""
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator
+from typing import Any
+from collections.abc import Callable, Iterator, Mapping
 
 import numpy as np
 
@@ -18,7 +19,7 @@ class Ids:
         self.profile, self.group = profile, group
         self.counts: dict[str, int] = {}
 
-    def case(self, sub: str, api: str, args: dict[str, Any], inputs: dict[str, Input], tags: list[str],
+    def case(self, sub: str, api: str, args: dict[str, Any], inputs: Mapping[str, Input], tags: list[str],
              steps: list[Step] | None = None) -> Case:
         n = self.counts.get(sub, 0)
         self.counts[sub] = n + 1
@@ -27,7 +28,7 @@ class Ids:
             y_pred = next(s.inputs["y_pred"] for s in steps if s.inputs)
         dtype = dtype_of(y_pred).name if isinstance(y_pred, np.ndarray) else ""
         return Case(id=f"{self.profile.name}/{self.group}/{sub}/{n:06d}", group=self.group, api=api,
-                    dtype=dtype, args=args, inputs=inputs, steps=steps, tags=tags)
+                    dtype=dtype, args=args, inputs=dict(inputs), steps=steps, tags=tags)
 
 
 def arr(values: Any, dtype: str) -> np.ndarray:

@@ -1,7 +1,8 @@
 """`errors`: calls that TensorFlow rejects; the fixtures keep the exception class and first message line."""
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any
+from collections.abc import Iterator, Mapping
 
 import numpy as np
 
@@ -14,7 +15,7 @@ def cases(profile: Profile, rng: np.random.Generator) -> Iterator[Case]:
     ids = Ids(profile, "errors")
     t23, p23 = arr(rng.standard_normal((2, 3)), "float32"), arr(rng.standard_normal((2, 3)), "float32")
 
-    def loss(sub: str, inputs: dict[str, Input], args: dict[str, Any] | None = None, api: str = "loss") -> Case:
+    def loss(sub: str, inputs: Mapping[str, Input], args: dict[str, Any] | None = None, api: str = "loss") -> Case:
         return ids.case(sub, api, args or {}, inputs, [sub])
 
     pair = {"y_true": t23, "y_pred": p23}

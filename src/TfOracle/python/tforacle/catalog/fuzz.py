@@ -1,7 +1,8 @@
 """`fuzz`: random cases over shapes, axes, reductions, sample_weight forms, rank mismatches and dtypes."""
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -13,7 +14,6 @@ from . import Ids, arr
 COUNTS = {"float32": 600, "float64": 600, "float16": 250, "bfloat16": 250}
 # Per input: keeps the fixtures small and the mpmath evaluation quick, while still reaching 64-wide dims.
 MAX_ELEMENTS = 1024
-ABSENT = object()
 
 
 def dim(rng: np.random.Generator) -> int:
@@ -62,12 +62,12 @@ def per_sample_shape(dims: list[int], axis: int | list[int]) -> list[int]:
     return [d for i, d in enumerate(dims) if i not in axes]
 
 
-def sample_weight(rng: np.random.Generator, loss_shape: list[int], dtype: str) -> tuple[Any, str]:
+def sample_weight(rng: np.random.Generator, loss_shape: list[int], dtype: str) -> tuple[Input | None, str]:
     u = rng.random()
     w_dtype = dtype if rng.random() < 0.3 else "float32"
     positive = lambda s: arr(rng.uniform(0, 3, s), w_dtype)   # noqa: E731
     if u < 0.25:
-        return ABSENT, "sw-absent"
+        return None, "sw-absent"
     if u < 0.35:
         return Scalar(float(np.round(rng.uniform(-2, 3), 3))), "sw-python-scalar"
     if u < 0.45:
@@ -109,7 +109,7 @@ def one(profile: Profile, rng: np.random.Generator, ids: Ids, dtype: str) -> Cas
             args["reduction"] = profile.reductions[reduction]
         weight, form = sample_weight(rng, per_sample_shape(pred_dims, args.get("axis", -1)), dtype)
         tags.append(form)
-        if weight is not ABSENT:
+        if weight is not None:
             inputs["sample_weight"] = weight
         if profile.name == "keras3" and rng.random() < 0.3:
             args["dtype"] = str(rng.choice(FLOAT_NAMES))

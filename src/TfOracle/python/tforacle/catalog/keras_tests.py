@@ -2,7 +2,7 @@
 keras/src/losses/losses_test.py for keras3), with the same data and call forms."""
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -23,7 +23,8 @@ def cases(profile: Profile, rng: np.random.Generator) -> Iterator[Case]:
     yield ids.case("test_scalar_weighted", "loss", {**kind}, {**pair, "sample_weight": Scalar(2.3)}, [])
     yield ids.case("test_sample_weighted", "loss", {**kind}, {**pair, "sample_weight": arr([1.2, 3.4], "float32")}, [])
     yield ids.case("test_timestep_weighted", "loss", {**kind},
-                   {"y_true": arr(Y_TRUE, "float32").reshape(2, 3, 1), "y_pred": arr(Y_PRED, "float32").reshape(2, 3, 1),
+                   {"y_true": arr(Y_TRUE, "float32").reshape(2, 3, 1),
+                    "y_pred": arr(Y_PRED, "float32").reshape(2, 3, 1),
                     "sample_weight": arr([3, 6, 5, 0, 4, 2], "float32").reshape(2, 3)}, [])
     yield ids.case("test_zero_weighted", "loss", {**kind}, {**pair, "sample_weight": Scalar(0)}, [])
     yield ids.case("test_axis", "loss", {"axis": 1, **kind}, pair, [])

@@ -1,7 +1,7 @@
 """`seed-doc`: the examples of the Keras documentation (class and function docstrings), as the docs call them."""
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 import numpy as np
 

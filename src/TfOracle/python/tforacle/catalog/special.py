@@ -6,7 +6,8 @@ subnormals, overflowing sums of squares, degenerate weights, empty batches and i
 """
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any
+from collections.abc import Iterator
 
 import ml_dtypes
 import numpy as np
@@ -126,7 +127,7 @@ class Special:
             t, p = arr(self.normal((4, 3)), dtype), arr(self.normal((4, 3)), dtype)
             nan_one = np.ones(4)
             nan_one[2] = np.nan
-            forms = {"sw-all-zero": arr(np.zeros(4), "float32"), "sw-scalar-zero": Scalar(0.0),
+            forms: dict[str, Input] = {"sw-all-zero": arr(np.zeros(4), "float32"), "sw-scalar-zero": Scalar(0.0),
                      "sw-all-nan": arr(np.full(4, np.nan), "float32"), "sw-one-nan": arr(nan_one, "float32"),
                      "sw-negative": arr([-1.0, 2.0, -0.5, 0.0], "float32")}
             for tag, weight in forms.items():
