@@ -210,3 +210,44 @@ def test_distributed_scaling(recorded: dict[str, list[tuple]]) -> None:
     refused = [o for _, c, o in recorded["keras2"] if c.group == "distributed" and c.args.get("reduction") in
                ("auto", "sum_over_batch_size")]
     assert refused and all(o.error and o.error["type"] == "ValueError" for o in refused)
+
+
+def test_config_matches_the_keras_tests(recorded: dict[str, list[tuple]]) -> None:
+    """tf_keras keeps axis in the loss config; Keras 3.15.1 drops it from the loss and from the metric."""
+    def config(profile: str, target: str, args: dict) -> dict:
+        return next(o.config for _, c, o in recorded[profile]
+                    if c.api == "config" and c.args == {"target": target, **args})
+    loss_args = {"axis": 2, "reduction": "sum", "name": "cosine_loss"}
+    assert config("keras3", "loss", loss_args) == {"name": "cosine_loss", "reduction": "sum"}
+    assert config("keras2", "loss", loss_args)["axis"] == 2
+    metric_args = {"axis": 2, "name": "my_cos", "dtype": "int32"}
+    assert config("keras3", "metric", metric_args) == {"name": "my_cos", "dtype": "int32"}
+    assert config("keras2", "metric", metric_args) == {"name": "my_cos", "dtype": "int32", "axis": 2}
+
+
+def analytic_gradients(t: np.ndarray, p: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
+    """d(sum of -cos(t, p))/dp and /dt along `axis`, from calculus rather than from TF."""
+    nt, np_ = (np.linalg.norm(x, axis=axis, keepdims=True) for x in (t, p))
+    th, ph = t / nt, p / np_
+    c = np.sum(th * ph, axis=axis, keepdims=True)
+    return -(th - c * ph) / np_, -(ph - c * th) / nt
+
+
+def test_gradients_are_the_derivative(recorded: dict[str, list[tuple]]) -> None:
+    checked = 0
+    for cases in recorded.values():
+        for _, case, outcome in cases:
+            if case.api != "function" or case.dtype != "float64" or not outcome.gradients:
+                continue
+            t, p = case.inputs["y_true"], case.inputs["y_pred"]
+            axis = case.args.get("axis", -1)
+            if t.dtype != p.dtype or t.shape != p.shape or not isinstance(axis, int) or t.size == 0 or t.ndim == 0 \
+                    or not well_conditioned(case, outcome):
+                continue
+            if np.min(np.linalg.norm(t, axis=axis)) < 1e-3 or np.min(np.linalg.norm(p, axis=axis)) < 1e-3:
+                continue   # zero vectors sit on the clamp, where the calculus above does not apply
+            grad_p, grad_t = analytic_gradients(t, p, axis)
+            np.testing.assert_allclose(outcome.gradients["y_pred"], grad_p, rtol=1e-8, atol=1e-10, err_msg=case.id)
+            np.testing.assert_allclose(outcome.gradients["y_true"], grad_t, rtol=1e-8, atol=1e-10, err_msg=case.id)
+            checked += 1
+    assert checked >= 20
