@@ -7,10 +7,10 @@ import json
 import os
 import re
 import shutil
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from collections.abc import Callable, Iterator
 
 import ml_dtypes
 import numpy as np
@@ -21,7 +21,7 @@ from tforacle.case import Case, Outcome, Scalar, Step
 from tforacle.oracle import answer
 from tforacle.profiles import PROFILES
 from tforacle.runtime import provenance
-from tforacle.store import FixtureWriter, Fixtures, read_safetensors, sha256_of, write_safetensors
+from tforacle.store import Fixtures, FixtureWriter, read_safetensors, sha256_of, write_safetensors
 from tforacle.tensors import dtype_of, to_bytes
 from tforacle.validate import reference_strings, validate
 

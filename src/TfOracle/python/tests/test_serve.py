@@ -7,9 +7,9 @@ import json
 import os
 import queue
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from collections.abc import Iterator
 
 import numpy as np
 import pytest

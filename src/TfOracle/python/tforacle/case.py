@@ -6,9 +6,9 @@ safetensors references (fixtures) or inline base64 tensors (the wire), so both f
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-from collections.abc import Callable
 
 import numpy as np
 

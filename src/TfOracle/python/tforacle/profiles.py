@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import importlib
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from types import ModuleType
 from typing import Any
-from collections.abc import Callable
 
 import numpy as np
 from mpmath import mpf
@@ -43,7 +43,6 @@ class Profile(ABC):
     name: str
     library: str                      # the Python module holding this generation's Keras
     reductions: tuple[str | None, ...]
-    sum_over_batch_size: tuple[str | None, ...]   # spellings that divide by the element count
 
     def keras(self) -> ModuleType:
         return importlib.import_module(self.library)
@@ -189,7 +188,6 @@ class Keras2(Profile):
     name = "keras2"
     library = "tf_keras"
     reductions = ("auto", "sum_over_batch_size", "sum", "none")
-    sum_over_batch_size = ("auto", "sum_over_batch_size")
 
     def inv_norm(self, dtype: str) -> Callable[[mpf], mpf]:
         eps = X.constant(1e-12, dtype)          # clamps the squared norm
@@ -276,7 +274,6 @@ class Keras3(Profile):
     name = "keras3"
     library = "keras"
     reductions = ("sum_over_batch_size", "sum", "none", None, "mean", "mean_with_sample_weight")
-    sum_over_batch_size = ("sum_over_batch_size", "mean")
 
     def inv_norm(self, dtype: str) -> Callable[[mpf], mpf]:
         cap = X.constant(1.0 / 1e-7, dtype)   # backend.epsilon() = 1e-7; 1/eps overflows float16 to inf

@@ -7,8 +7,8 @@ import shutil
 import sys
 import time
 import zlib
-from pathlib import Path
 from collections.abc import Iterator
+from pathlib import Path
 
 import numpy as np
 

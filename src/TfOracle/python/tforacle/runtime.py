@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 import platform
-from functools import lru_cache, cache
+from functools import cache, lru_cache
 from typing import Any
 
 SEED = 1234

@@ -10,8 +10,8 @@ import argparse
 import json
 import os
 import sys
-from typing import Any, BinaryIO
 from collections.abc import Iterable
+from typing import Any, BinaryIO
 
 from . import oracle
 from .case import CaseError, answer_to_json, question_from_json

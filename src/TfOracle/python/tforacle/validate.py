@@ -9,10 +9,10 @@ import hashlib
 import json
 import re
 import struct
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from collections.abc import Iterator
 
 from .case import APIS
 from .oracle import EXACT_APIS

@@ -1,9 +1,9 @@
-"""The recorded cases, one module per group. Each module's `cases(profile, rng)` yields the group's cases
-spelled in that profile's own API; `ALL` lists the groups in recording order."""
+"""The recorded cases, one module per group (`record.GROUPS` lists them in recording order). Each module's
+`cases(profile, rng)` yields the group's cases spelled in that profile's own API."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
-from collections.abc import Callable, Iterator, Mapping
 
 import numpy as np
 
@@ -35,5 +35,3 @@ def arr(values: Any, dtype: str) -> np.ndarray:
     return np.asarray(values, dtype=np.float64).astype(DTYPES[dtype].numpy) if DTYPES[dtype].is_float \
         else np.asarray(values).astype(DTYPES[dtype].numpy)
 
-
-Generator = Callable[[Profile, np.random.Generator], Iterator[Case]]

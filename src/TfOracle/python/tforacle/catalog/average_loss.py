@@ -1,8 +1,8 @@
 """`average-loss`: tf.nn.compute_average_loss on per-example losses that this profile's loss really produced."""
 from __future__ import annotations
 
-from typing import Any
 from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 

@@ -1,8 +1,8 @@
 """`config`: get_config() of the loss and the metric for several argument sets (what TF returns, as is)."""
 from __future__ import annotations
 
-from typing import Any
 from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 

@@ -5,8 +5,8 @@ reductions by the replica count itself; compute_average_loss without global_batc
 """
 from __future__ import annotations
 
-from typing import Any
 from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 

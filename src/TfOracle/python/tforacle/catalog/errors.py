@@ -1,8 +1,8 @@
 """`errors`: calls that TensorFlow rejects; the fixtures keep the exception class and first message line."""
 from __future__ import annotations
 
-from typing import Any
 from collections.abc import Iterator, Mapping
+from typing import Any
 
 import numpy as np
 

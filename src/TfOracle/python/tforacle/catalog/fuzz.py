@@ -1,8 +1,8 @@
 """`fuzz`: random cases over shapes, axes, reductions, sample_weight forms, rank mismatches and dtypes."""
 from __future__ import annotations
 
-from typing import Any
 from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 

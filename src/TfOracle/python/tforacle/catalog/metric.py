@@ -1,8 +1,8 @@
 """`metric`: CosineSimilarity metric runs of 1 to 4 `update_state` calls, with resets, weights, axes and dtypes."""
 from __future__ import annotations
 
-from typing import Any
 from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 

@@ -6,8 +6,8 @@ subnormals, overflowing sums of squares, degenerate weights, empty batches and i
 """
 from __future__ import annotations
 
-from typing import Any
 from collections.abc import Iterator
+from typing import Any
 
 import ml_dtypes
 import numpy as np
