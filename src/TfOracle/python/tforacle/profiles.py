@@ -136,6 +136,18 @@ class Profile(ABC):
         return divide_no_nan(total, count)
 
 
+def tf_weight(weight: Input, dtype: str) -> np.ndarray:
+    """A weight through tf.convert_to_tensor, then cast to `dtype`: a Python float becomes float32 first."""
+    if isinstance(weight, Scalar) and isinstance(weight.value, float):
+        return X.array(np.float32(weight.value), dtype)
+    return X.array(weight.value if isinstance(weight, Scalar) else weight, dtype)
+
+
+def configured_dtype(args: dict[str, Any]) -> str:
+    """The `dtype` constructor argument, or Keras's floatx() default."""
+    return args.get("dtype") or "float32"
+
+
 def exact_average_loss(case: Case) -> mpf:
     """tf.nn.compute_average_loss (TF 2.21, the same for both profiles): weights are applied in float32
     (scale_losses_by_sample_weight casts both), the sum is divided by global_batch_size with div_no_nan."""
@@ -146,20 +158,25 @@ def exact_average_loss(case: Case) -> mpf:
     if weight is None:
         weighted = X.array(losses)
     else:
-        w = X.array(np.float32(weight.value) if isinstance(weight, Scalar) else weight, "float32")
-        weighted, _ = tf_weight_rank_rule(X.array(losses, "float32"), w)
+        weighted, _ = tf_weight_rank_rule(X.array(losses, "float32"), tf_weight(weight, "float32"))
     batch = case.args.get("global_batch_size", losses.shape[0] * case.args.get("replicas", 1))
     return divide_no_nan(X.total(weighted), X.constant(batch, dtype))
 
 
-def tf_weight_rank_rule(losses: np.ndarray, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """squeeze_or_expand_dimensions(losses, None, weight) of TF/Keras 2, then the multiply:
-    a weight one rank higher loses its last dim, one rank lower gains one, a scalar stays."""
+def tf_align_weight(values: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """squeeze_or_expand_dimensions(values, None, weight) of TF/Keras 2: a weight one rank higher loses its
+    last dim, one rank lower gains one, a scalar stays."""
     if weight.ndim > 0:
-        if weight.ndim - losses.ndim == 1:
-            weight = squeeze_last(weight)
-        elif losses.ndim - weight.ndim == 1:
-            weight = expand_last(weight)
+        if weight.ndim - values.ndim == 1:
+            return squeeze_last(weight)
+        if values.ndim - weight.ndim == 1:
+            return expand_last(weight)
+    return weight
+
+
+def tf_weight_rank_rule(losses: np.ndarray, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The weight aligned by tf_align_weight, and the losses multiplied by it."""
+    weight = tf_align_weight(losses, weight)
     return multiply(losses, weight), weight
 
 
@@ -199,9 +216,7 @@ class Keras2(Profile):
     def weight(self, weight: Input, dtype: str) -> np.ndarray:
         # compute_weighted_loss runs tf.convert_to_tensor first: a Python float becomes float32 before the cast,
         # so sample_weight=2.175 weighs float64 losses by 2.1749999523162842.
-        if isinstance(weight, Scalar) and isinstance(weight.value, float):
-            return X.array(np.float32(weight.value), dtype)
-        return super().weight(weight, dtype)
+        return tf_weight(weight, dtype)
 
     def align_for_loss(self, args: dict[str, Any]) -> Aligner:
         if args.get("input_kind") == "numpy":   # LossFunctionWrapper squeezes only when both are tf tensors
@@ -216,18 +231,14 @@ class Keras2(Profile):
 
     def metric_update(self, inputs: dict[str, Input], args: dict[str, Any]) -> tuple[mpf, mpf]:
         # MeanMetricWrapper casts both inputs to the metric dtype first; Reduce(WEIGHTED_MEAN) then weighs.
-        dtype = args.get("dtype") or "float32"
+        dtype = configured_dtype(args)
         y_true, y_pred = inputs["y_true"], inputs["y_pred"]
         assert isinstance(y_true, np.ndarray) and isinstance(y_pred, np.ndarray)
         values = np.asarray(self.cosine(y_true, y_pred, args.get("axis", -1), dtype, keras2_squeeze_or_expand),
                             dtype=object)
         if "sample_weight" not in inputs:
             return X.total(values), X.constant(values.size, dtype)
-        w = self.weight(inputs["sample_weight"], dtype)
-        if w.ndim > 0 and w.ndim - values.ndim == 1:
-            w = squeeze_last(w)
-        elif w.ndim > 0 and values.ndim - w.ndim == 1:
-            w = expand_last(w)
+        w = tf_align_weight(values, self.weight(inputs["sample_weight"], dtype))
         if w.ndim == 0 or (w.ndim == values.ndim and all(a in (1, b) for a, b in zip(w.shape, values.shape))):
             w = multiply(w, np.ones(values.shape, dtype=object))   # broadcast_weights succeeded
         else:
@@ -280,7 +291,7 @@ class Keras3(Profile):
         return lambda s: X.minimum(X.rsqrt(s), cap)
 
     def loss_dtype(self, args: dict[str, Any], y_true: np.ndarray, y_pred: np.ndarray) -> str:
-        return args.get("dtype") or "float32"     # floatx(), not the inputs' dtype
+        return configured_dtype(args)     # floatx(), not the inputs' dtype
 
     def align_for_loss(self, args: dict[str, Any]) -> Aligner:
         return keras3_same_rank
@@ -299,7 +310,7 @@ class Keras3(Profile):
 
     def metric_update(self, inputs: dict[str, Input], args: dict[str, Any]) -> tuple[mpf, mpf]:
         # The cosine runs in y_pred's dtype; reduce_to_samplewise_values then weighs in the metric dtype.
-        dtype = args.get("dtype") or "float32"
+        dtype = configured_dtype(args)
         y_true, y_pred = inputs["y_true"], inputs["y_pred"]
         assert isinstance(y_true, np.ndarray) and isinstance(y_pred, np.ndarray)
         values = np.asarray(self.cosine(y_true, y_pred, args.get("axis", -1), dtype_of(y_pred).name,

@@ -11,7 +11,7 @@ SEED = 1234
 LOGICAL_CPUS = 2
 DETERMINISM = ("tf.config.experimental.enable_op_determinism(); intra_op_parallelism_threads=1; "
                "inter_op_parallelism_threads=1; eager execution; oneDNN as TF defaults; "
-               "2 logical CPU devices (MirroredStrategy replicas for args.replicas)")
+               f"{LOGICAL_CPUS} logical CPU devices (MirroredStrategy replicas for args.replicas)")
 RECORDER = "tforacle 0.1.0"
 
 

@@ -32,6 +32,6 @@ class Ids:
 
 
 def arr(values: Any, dtype: str) -> np.ndarray:
-    return np.asarray(values, dtype=np.float64).astype(DTYPES[dtype].numpy) if DTYPES[dtype].is_float \
-        else np.asarray(values).astype(DTYPES[dtype].numpy)
+    """The values (Python numbers, lists or float64 arrays) rounded once to `dtype`."""
+    return np.asarray(values).astype(DTYPES[dtype].numpy)
 
