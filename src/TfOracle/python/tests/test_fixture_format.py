@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 import safetensors
 
-from tforacle.case import Case, Outcome, Scalar, Step
+from tforacle.case import Case, Outcome, Reference, Scalar, Step
 from tforacle.oracle import answer
 from tforacle.profiles import PROFILES
 from tforacle.runtime import provenance
@@ -241,20 +241,33 @@ def assert_same_case(loaded: dict[str, Any], case: Case, outcome: Outcome) -> in
     count = assert_same_inputs(loaded.get("inputs", {}), case.inputs, f"{case.id} inputs")
     expected = loaded["expected"]
     assert expected.get("error") == outcome.error and expected.get("config") == outcome.config, case.id
-    for key, array in (("value", outcome.value), ("exact", outcome.exact)):
+    for key, array in (("value", outcome.value), ("exact", outcome.exact), ("bound", outcome.bound)):
         if array is not None:
             assert_same_tensor(expected[key], array, f"{case.id} expected.{key}")
             count += 1
     for name, grad in (outcome.gradients or {}).items():
         assert_same_tensor(loaded["gradients"][name], grad, f"{case.id} gradients.{name}")
         count += 1
-    for i, (step, value) in enumerate(zip(case.steps or [], outcome.step_values or [None] * len(case.steps or []))):
+    for name, reference in (outcome.gradient_references or {}).items():
+        count += assert_same_reference(expected["gradients"][name], reference, f"{case.id} expected.gradients.{name}")
+    steps = case.steps or []
+    values = outcome.step_values or [None] * len(steps)
+    references = outcome.step_references or [None] * len(steps)
+    for i, (step, value, reference) in enumerate(zip(steps, values, references)):
         if not step.reset:
             count += assert_same_inputs(loaded["steps"][i]["inputs"], step.inputs or {}, f"{case.id} steps[{i}]")
         if value is not None:
             assert_same_tensor(loaded["steps"][i]["value"], value, f"{case.id} steps[{i}].value")
             count += 1
+        if reference is not None:
+            count += assert_same_reference(loaded["steps"][i], reference, f"{case.id} steps[{i}]")
     return count
+
+
+def assert_same_reference(loaded: dict[str, Any], reference: Reference, where: str) -> int:
+    assert_same_tensor(loaded["exact"], reference.exact, f"{where}.exact")
+    assert_same_tensor(loaded["bound"], reference.bound, f"{where}.bound")
+    return 2
 
 
 @pytest.mark.parametrize("which", DIRECTORIES)

@@ -72,8 +72,10 @@ def test_coverage(recorded: dict[str, list[tuple]], profile: str) -> None:
 
 
 def test_fixtures_fit_the_size_budget(fixture_dirs: list[Path]) -> None:
+    # 30 MB until every value, gradient and metric step carried an F64 exact and bound (2 x 8 bytes per element:
+    # 19.5 MB for the gradients alone); the budget grew with that, not with more cases.
     total = sum(p.stat().st_size for d in fixture_dirs for p in d.iterdir())
-    assert total <= 30 * 1000 * 1000, total
+    assert total <= 60 * 1000 * 1000, total
 
 
 @pytest.mark.parametrize("profile", ["keras2", "keras3"])
@@ -122,7 +124,7 @@ def arrays_of(case) -> list[np.ndarray]:
 
 def well_conditioned(case, outcome) -> bool:
     """Finite inputs of moderate size whose sums of squares stay far from the clamps and from overflow."""
-    arrays = arrays_of(case)
+    arrays = [v for v in arrays_of(case) if v.dtype != np.bool_]   # a Keras mask (inputs.mask) is not a value
     if outcome.value is None or any(v.dtype.kind != "f" and v.dtype.name != "bfloat16" for v in arrays):
         return False
     for v in arrays:
@@ -181,15 +183,22 @@ def test_coverage_summary_is_current(fixture_dirs: list[Path]) -> None:
     assert (root / "COVERAGE.md").read_text(encoding="utf-8") == coverage.render(root, [d.name for d in fixture_dirs])
 
 
-def test_verify_passes_on_a_sample_and_catches_a_flipped_bit(recorded: dict[str, list[tuple]]) -> None:
-    from tforacle.verify import differences, verify_case
+def test_verify_passes_on_a_sample_and_catches_a_flipped_bit(recorded: dict[str, list[tuple]],
+                                                             fixture_dirs: list[Path]) -> None:
+    """verify's rule: fresh TF bit-identical where this is the recording CPU, within bound everywhere."""
+    from dataclasses import replace
+
+    from tforacle.compare import compare
+    from tforacle.runtime import same_cpu
+    from tforacle.verify import verify_case
+    demand_bits = {d.name: same_cpu(Fixtures(d).manifest["provenance"]) for d in fixture_dirs}
     sample = [(p, c, o) for p, cases in recorded.items() for i, (_, c, o) in enumerate(cases) if i % 97 == 0]
     for profile, case, outcome in sample:
-        assert verify_case(case, outcome, profile) == [], case.id
+        assert verify_case(case, outcome, profile).failed(demand_bits[profile]) == [], case.id
     profile, case, outcome = next(s for s in sample if s[2].value is not None and s[2].value.size)
     tampered = outcome.value.copy()
     tampered.reshape(-1).view(np.uint8)[0] ^= 1
-    assert differences(outcome, type(outcome)(value=tampered, gradients=outcome.gradients)) != []
+    assert compare(outcome, replace(outcome, value=tampered)).failed(demand_bits=True) != []
 
 
 def test_distributed_scaling(recorded: dict[str, list[tuple]]) -> None:

@@ -13,7 +13,9 @@ from typing import Any
 import numpy as np
 
 APIS = ("loss", "function", "metric", "compute_average_loss", "config")
-INPUT_NAMES = ("y_true", "y_pred", "sample_weight", "per_example_loss")
+INPUT_NAMES = ("y_true", "y_pred", "sample_weight", "per_example_loss", "mask")
+# A Keras mask: attached to y_pred (`y_pred._keras_mask`) before a loss call; a bool tensor, loss cases only.
+MASK_APIS = ("loss",)
 # Inputs each api reads unconditionally (metric cases carry theirs in every non-reset step).
 REQUIRED_INPUTS = {"loss": ("y_true", "y_pred"), "function": ("y_true", "y_pred"), "metric": (),
                    "compute_average_loss": ("per_example_loss",), "config": ()}
@@ -49,13 +51,30 @@ class Case:
 
 
 @dataclass
+class Reference:
+    """The exact answer to one TF output (rounded to float64) and the bound a correct evaluation stays within."""
+    exact: np.ndarray
+    bound: np.ndarray
+
+
+@dataclass
 class Outcome:
     value: np.ndarray | None = None
     error: dict[str, str] | None = None
     config: dict[str, Any] | None = None
-    exact: np.ndarray | None = None
+    reference: Reference | None = None                         # of value
     gradients: dict[str, np.ndarray] | None = None
+    gradient_references: dict[str, Reference] | None = None    # of each gradient
     step_values: list[np.ndarray | None] | None = None   # metric: result() after each step, None after a reset
+    step_references: list[Reference | None] | None = None
+
+    @property
+    def exact(self) -> np.ndarray | None:
+        return None if self.reference is None else self.reference.exact
+
+    @property
+    def bound(self) -> np.ndarray | None:
+        return None if self.reference is None else self.reference.bound
 
 
 class CaseError(ValueError):
@@ -92,18 +111,35 @@ def answer_to_json(case: Case, outcome: Outcome, put: Put, obj: dict[str, Any]) 
         obj["expected"] = {"config": outcome.config}
     else:
         assert outcome.value is not None
-        expected = {"value": put("expected/value", outcome.value)}
-        if outcome.exact is not None:
-            expected["exact"] = put("expected/exact", outcome.exact)
+        expected: dict[str, Any] = {"value": put("expected/value", outcome.value)}
+        if outcome.reference is not None:
+            expected.update(_reference_to_json(outcome.reference, "expected/", put))
+        if outcome.gradient_references:
+            expected["gradients"] = {k: _reference_to_json(r, f"expected/gradients/{k}/", put)
+                                     for k, r in outcome.gradient_references.items()}
         obj["expected"] = expected
     if outcome.gradients:
         obj["gradients"] = {k: put(f"gradients/{k}", g) for k, g in outcome.gradients.items()}
     if outcome.step_values is not None:
         steps = obj.setdefault("steps", [{"reset": True} if v is None else {} for v in outcome.step_values])
-        for i, (step, value) in enumerate(zip(steps, outcome.step_values)):
+        references = outcome.step_references or [None] * len(steps)
+        for i, (step, value, reference) in enumerate(zip(steps, outcome.step_values, references)):
             if value is not None:
                 step["value"] = put(f"steps/{i}/value", value)
+            if reference is not None:
+                step.update(_reference_to_json(reference, f"steps/{i}/", put))
     return obj
+
+
+def _reference_to_json(reference: Reference, prefix: str, put: Put) -> dict[str, Any]:
+    return {"exact": put(f"{prefix}exact", reference.exact), "bound": put(f"{prefix}bound", reference.bound)}
+
+
+def reference_from_json(obj: dict[str, Any], get: Callable[[Any], np.ndarray]) -> Reference | None:
+    """The {"exact", "bound"} pair of a JSON object (expected, a step, a gradient entry), if it has one."""
+    if "exact" not in obj or "bound" not in obj:   # recordings made before bounds existed have neither pair
+        return None
+    return Reference(get(obj["exact"]), get(obj["bound"]))
 
 
 def to_json(case: Case, outcome: Outcome, put: Put) -> dict[str, Any]:
@@ -135,6 +171,17 @@ def _require_inputs(inputs: dict[str, Input], names: tuple[str, ...], where: str
     _require(not missing, f"{where} needs inputs {missing}")
 
 
+def _check_mask(inputs: dict[str, Input], api: str, args: dict[str, Any]) -> None:
+    if "mask" not in inputs:
+        return
+    mask = inputs["mask"]
+    _require(api in MASK_APIS, f"input mask: only {list(MASK_APIS)} cases take a mask, not api {api!r}")
+    _require(isinstance(mask, np.ndarray) and mask.dtype == np.bool_,
+             f"input mask must be a bool tensor, got {getattr(mask, 'dtype', type(mask).__name__)}")
+    _require(args.get("input_kind") != "numpy", "input mask needs tensor inputs: a numpy y_pred cannot carry a "
+                                                "Keras mask (drop input_kind \"numpy\")")
+
+
 def question_from_json(obj: Any, get: Get) -> Case:
     """Parses the question part of a case (manifest or wire form); raises CaseError naming the problem."""
     _require(isinstance(obj, dict), "a case is a JSON object")
@@ -161,5 +208,8 @@ def question_from_json(obj: Any, get: Get) -> Case:
     _require(isinstance(case_id, (str, int)), "id must be a string or a number")
     inputs = _inputs_from_json(obj.get("inputs", {}), "inputs/", get)
     _require_inputs(inputs, REQUIRED_INPUTS[api], f"api {api!r}")
+    _check_mask(inputs, api, args)
+    for i, step in enumerate(steps or []):
+        _require("mask" not in (step.inputs or {}), f"steps[{i}]: mask is an input of {list(MASK_APIS)} cases only")
     return Case(id=str(case_id), group=str(obj.get("group", "live")), api=api, dtype=str(obj.get("dtype", "")),
                 args=args, inputs=inputs, steps=steps, tags=tags)

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import importlib
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from types import ModuleType
 from typing import Any
 
 import numpy as np
-from mpmath import mpf
 
 from . import exact as X
 from .case import Case, Input, Scalar
-from .tensors import dtype_of
+from .exact import divide_no_nan
+from .gradient import cosine_backward
+from .tensors import DTYPES, dtype_of
 
 # Args that steer the oracle rather than being handed to a Keras constructor or call.
 CONTROL_ARGS = frozenset({"input_kind", "target", "global_batch_size", "replicas"})
@@ -33,10 +34,6 @@ def squeeze_last(x: np.ndarray) -> np.ndarray:
 
 def expand_last(x: np.ndarray) -> np.ndarray:
     return x.reshape(x.shape + (1,))
-
-
-def divide_no_nan(x: mpf, y: mpf) -> mpf:
-    return mpf(0) if y == 0 else x / y
 
 
 class Profile(ABC):
@@ -59,8 +56,8 @@ class Profile(ABC):
 
     # ---- the formula ---------------------------------------------------------------------------------------
     @abstractmethod
-    def inv_norm(self, dtype: str) -> Callable[[mpf], mpf]:
-        """1/norm as a function of the squared norm, with the clamp constants rounded to `dtype`."""
+    def clamp(self, dtype: str) -> X.Clamp:
+        """How 1/norm is kept finite, with the clamp constant rounded to `dtype`."""
 
     @abstractmethod
     def loss_dtype(self, args: dict[str, Any], y_true: np.ndarray, y_pred: np.ndarray) -> str:
@@ -83,6 +80,11 @@ class Profile(ABC):
                dtype: str, replicas: int) -> np.ndarray:
         """Applies the reduction to the weighted per-sample losses (inside an n-replica strategy if replicas > 1)."""
 
+    @abstractmethod
+    def apply_mask(self, weight: np.ndarray | None, mask: np.ndarray, reduction: str | None,
+                   dtype: str) -> np.ndarray:
+        """The sample weight with the Keras mask merged in, as the generation's Loss.__call__ builds it."""
+
     def normalizable(self, x: np.ndarray) -> np.ndarray:
         """The input as the normalisation sees it."""
         return x
@@ -91,22 +93,67 @@ class Profile(ABC):
         """sample_weight as the reduction multiplies it: converted to a tensor, then cast to the compute dtype."""
         return X.array(weight.value if isinstance(weight, Scalar) else weight, dtype)
 
+    def operands(self, y_true: np.ndarray, y_pred: np.ndarray, dtype: str,
+                 align: Aligner) -> tuple[np.ndarray, np.ndarray]:
+        """y_true and y_pred as the normalisation sees them: rounded to `dtype`, ranks reconciled."""
+        t, p = align(X.array(y_true, dtype), X.array(y_pred, dtype))
+        return self.normalizable(t), self.normalizable(p)
+
     def cosine(self, y_true: np.ndarray, y_pred: np.ndarray, axis: Any, dtype: str, align: Aligner) -> np.ndarray:
         """Exact per-sample cosine similarity (positive sign) of the inputs rounded to `dtype`."""
-        t, p = (self.normalizable(x) for x in align(X.array(y_true, dtype), X.array(y_pred, dtype)))
-        inv = self.inv_norm(dtype)
-        return X.cosine_sum(X.normalize(t, axis, inv), X.normalize(p, axis, inv), axis)
+        t, p = self.operands(y_true, y_pred, dtype, align)
+        clamp = self.clamp(dtype)
+        return X.cosine_sum(X.normalize(t, axis, clamp), X.normalize(p, axis, clamp), axis)
 
     @abstractmethod
-    def metric_update(self, inputs: dict[str, Input], args: dict[str, Any]) -> tuple[mpf, mpf]:
+    def metric_update(self, inputs: dict[str, Input], args: dict[str, Any]) -> tuple[Any, Any]:
         """(what one update_state adds to `total`, what it adds to `count`)."""
 
-    def exact(self, case: Case) -> np.ndarray:
-        """expected.exact of a loss, function, metric or compute_average_loss case, as float64."""
+    def evaluate(self, case: Case) -> np.ndarray:
+        """The formula's answer to a loss, function, metric or compute_average_loss case, in the active
+        arithmetic (exact values with their bounds, unless `X.evaluating` says otherwise)."""
         compute = {"loss": self.exact_loss, "function": self.exact_function, "metric": self.exact_metric,
                    "compute_average_loss": exact_average_loss}[case.api]
-        # np.asarray: numpy turns 0-d object results into bare mpf scalars
-        return X.to_float64(np.asarray(compute(case), dtype=object))
+        # numpy reports the bound's own inf * 0 (counted as unbounded) as a float error: not one of TF's
+        with np.errstate(all="ignore"):
+            return np.asarray(compute(case), dtype=object)   # asarray: numpy makes 0-d object results bare scalars
+
+    def exact(self, case: Case) -> np.ndarray:
+        """expected.exact: the exact answer rounded once to float64."""
+        return X.to_float64(self.evaluate(case))
+
+    def exact_and_bound(self, case: Case) -> tuple[np.ndarray, np.ndarray]:
+        """expected.exact and expected.bound."""
+        answer = self.evaluate(case)
+        return X.to_float64(answer), X.to_bound(answer)
+
+    def exact_gradients(self, case: Case, names: Iterable[str]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """(exact, bound) of d(sum of the value)/d(input) for the named inputs of a loss or function case."""
+        y_true, y_pred = case.inputs["y_true"], case.inputs["y_pred"]
+        assert isinstance(y_true, np.ndarray) and isinstance(y_pred, np.ndarray)
+        if case.api == "loss":
+            dtype, align = self.loss_dtype(case.args, y_true, y_pred), self.align_for_loss(case.args)
+        else:
+            dtype, align = dtype_of(y_pred).name, self.align_for_function()
+        axis = case.args.get("axis", -1)
+        t, p = self.operands(y_true, y_pred, dtype, align)
+        shape = np.broadcast_shapes(t.shape, p.shape)
+        reduced = X.axis_tuple(axis, len(shape))
+        losses = X.Linear.units(tuple(n for i, n in enumerate(shape) if i not in reduced))
+        value = self.reduce_losses(case, losses, dtype) if case.api == "loss" else losses
+        target = X.total(np.asarray(value, dtype=object))
+        coef = target.coef if isinstance(target, X.Linear) else {}
+        dc = np.asarray([-coef.get(j, 0) for j in range(losses.size)], dtype=object).reshape(losses.shape)
+        with np.errstate(all="ignore"):
+            tbar, pbar = cosine_backward(t, p, axis, self.clamp(dtype), dc)
+        out = {}
+        for name, grad in (("y_true", tbar), ("y_pred", pbar)):
+            if name in names:
+                source = case.inputs[name]
+                assert isinstance(source, np.ndarray)
+                answer = X.cast(np.asarray(grad, dtype=object).reshape(source.shape), dtype_of(source).name)
+                out[name] = (X.to_float64(answer), X.to_bound(answer))
+        return out
 
     def exact_function(self, case: Case) -> np.ndarray:
         y_true, y_pred = case.inputs["y_true"], case.inputs["y_pred"]
@@ -120,16 +167,28 @@ class Profile(ABC):
         dtype = self.loss_dtype(args, y_true, y_pred)
         losses = np.asarray(-self.cosine(y_true, y_pred, args.get("axis", -1), dtype, self.align_for_loss(args)),
                             dtype=object)
-        weight = case.inputs.get("sample_weight")
-        weighted, w = self.weigh(losses, None if weight is None else self.weight(weight, dtype))
-        return self.reduce(weighted, w, args.get("reduction", self.reductions[0]), dtype, args.get("replicas", 1))
+        return self.reduce_losses(case, losses, dtype)
 
-    def exact_metric(self, case: Case) -> mpf:
+    def reduce_losses(self, case: Case, losses: np.ndarray, dtype: str) -> np.ndarray:
+        """The per-sample losses weighted (sample_weight, mask) and reduced as the loss class does."""
+        args = case.args
+        weight = case.inputs.get("sample_weight")
+        sw = None if weight is None else self.weight(weight, dtype)
+        reduction = args.get("reduction", self.reductions[0])
+        mask = case.inputs.get("mask")
+        if mask is not None:   # the Keras mask on y_pred becomes (part of) the sample weight
+            assert isinstance(mask, np.ndarray)
+            sw = self.apply_mask(sw, mask.astype(bool), reduction, dtype)
+        weighted, w = self.weigh(losses, sw)
+        return self.reduce(weighted, w, reduction, dtype, args.get("replicas", 1))
+
+    def exact_metric(self, case: Case) -> Any:
         """result() after all steps: the weighted mean accumulated since the last reset."""
-        total, count = mpf(0), mpf(0)
+        total: Any = 0
+        count: Any = 0
         for step in case.steps or []:
             if step.reset:
-                total, count = mpf(0), mpf(0)
+                total, count = 0, 0
             else:
                 add_total, add_count = self.metric_update(step.inputs or {}, case.args)
                 total, count = total + add_total, count + add_count
@@ -148,7 +207,7 @@ def configured_dtype(args: dict[str, Any]) -> str:
     return args.get("dtype") or "float32"
 
 
-def exact_average_loss(case: Case) -> mpf:
+def exact_average_loss(case: Case) -> Any:
     """tf.nn.compute_average_loss (TF 2.21, the same for both profiles): weights are applied in float32
     (scale_losses_by_sample_weight casts both), the sum is divided by global_batch_size with div_no_nan."""
     losses = case.inputs["per_example_loss"]
@@ -157,8 +216,9 @@ def exact_average_loss(case: Case) -> mpf:
     weight = case.inputs.get("sample_weight")
     if weight is None:
         weighted = X.array(losses)
-    else:
+    else:   # scale_losses_by_sample_weight weighs in float32, then casts back to the losses' dtype
         weighted, _ = tf_weight_rank_rule(X.array(losses, "float32"), tf_weight(weight, "float32"))
+        weighted = X.cast(weighted, dtype)
     batch = case.args.get("global_batch_size", losses.shape[0] * case.args.get("replicas", 1))
     return divide_no_nan(X.total(weighted), X.constant(batch, dtype))
 
@@ -189,7 +249,20 @@ def mean_over(x: np.ndarray, first_axis: int) -> np.ndarray:
     sums = np.asarray(X.total(x, axes), dtype=object)
     if count == 0:   # reduce_mean over a zero-size axis is 0/0 = NaN in TF; mpmath would raise
         return X.elementwise(lambda _: X.NAN, sums)
-    return np.asarray(sums / mpf(count), dtype=object)
+    return np.asarray(sums / count, dtype=object)
+
+
+def mask_scale(mask: np.ndarray, dtype: str, no_nan: bool) -> Any:
+    """The weight a valid entry gets under a mean-like reduction: total / valid, as TF computes it in `dtype`
+    (both counts cast to `dtype`, the quotient rounded to it). `valid` is the sum of the mask in `dtype`, exact
+    while the count is representable (up to 256 in bfloat16, 2048 in float16). no_nan: divide_no_nan (0 when
+    nothing is valid) instead of `/` (inf, or NaN for an empty mask)."""
+    np_dtype = DTYPES[dtype].numpy
+    total, valid = (np.asarray(n).astype(np_dtype) for n in (mask.size, np.count_nonzero(mask)))
+    if no_nan and not np.count_nonzero(mask):
+        return X.constant(0.0, dtype)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        return X.constant(float(total / valid), dtype)
 
 
 def keras_args(args: dict[str, Any]) -> dict[str, Any]:
@@ -206,9 +279,8 @@ class Keras2(Profile):
     library = "tf_keras"
     reductions = ("auto", "sum_over_batch_size", "sum", "none")
 
-    def inv_norm(self, dtype: str) -> Callable[[mpf], mpf]:
-        eps = X.constant(1e-12, dtype)          # clamps the squared norm
-        return lambda s: X.rsqrt(X.maximum(s, eps))
+    def clamp(self, dtype: str) -> X.Clamp:
+        return X.Clamp("max", X.constant(1e-12, dtype))   # l2_normalize: rsqrt(max(sum of squares, 1e-12))
 
     def loss_dtype(self, args: dict[str, Any], y_true: np.ndarray, y_pred: np.ndarray) -> str:
         return dtype_of(y_pred).name
@@ -227,9 +299,21 @@ class Keras2(Profile):
         return lambda t, p: (t, p)
 
     def weigh(self, losses: np.ndarray, weight: np.ndarray | None) -> tuple[np.ndarray, np.ndarray | None]:
-        return tf_weight_rank_rule(losses, np.asarray(mpf(1), dtype=object) if weight is None else weight)
+        return tf_weight_rank_rule(losses, np.asarray(1, dtype=object) if weight is None else weight)
 
-    def metric_update(self, inputs: dict[str, Input], args: dict[str, Any]) -> tuple[mpf, mpf]:
+    def apply_mask(self, weight: np.ndarray | None, mask: np.ndarray, reduction: str | None,
+                   dtype: str) -> np.ndarray:
+        # losses_utils.apply_valid_mask: the mask cast to the loss dtype, times total/valid with a plain `/` for
+        # auto/sum_over_batch_size (an all-masked batch: 0 * inf = NaN); then apply_mask: the weight aligned to
+        # the mask's rank (tf_align_weight) and multiplied by it, or the mask alone.
+        float_mask = X.array(mask, dtype)
+        if reduction in ("auto", "sum_over_batch_size"):
+            float_mask = multiply(float_mask, np.asarray(mask_scale(mask, dtype, no_nan=False), dtype=object))
+        if weight is None:
+            return float_mask
+        return multiply(tf_align_weight(float_mask, weight), float_mask)
+
+    def metric_update(self, inputs: dict[str, Input], args: dict[str, Any]) -> tuple[Any, Any]:
         # MeanMetricWrapper casts both inputs to the metric dtype first; Reduce(WEIGHTED_MEAN) then weighs.
         dtype = configured_dtype(args)
         y_true, y_pred = inputs["y_true"], inputs["y_pred"]
@@ -286,9 +370,9 @@ class Keras3(Profile):
     library = "keras"
     reductions = ("sum_over_batch_size", "sum", "none", None, "mean", "mean_with_sample_weight")
 
-    def inv_norm(self, dtype: str) -> Callable[[mpf], mpf]:
-        cap = X.constant(1.0 / 1e-7, dtype)   # backend.epsilon() = 1e-7; 1/eps overflows float16 to inf
-        return lambda s: X.minimum(X.rsqrt(s), cap)
+    def clamp(self, dtype: str) -> X.Clamp:
+        # ops.normalize: min(rsqrt(sum of squares), 1/epsilon), backend.epsilon() = 1e-7 (inf in float16)
+        return X.Clamp("min", X.constant(1.0 / 1e-7, dtype))
 
     def loss_dtype(self, args: dict[str, Any], y_true: np.ndarray, y_pred: np.ndarray) -> str:
         return configured_dtype(args)     # floatx(), not the inputs' dtype
@@ -302,19 +386,37 @@ class Keras3(Profile):
     def normalizable(self, x: np.ndarray) -> np.ndarray:
         return x.reshape((1,)) if x.ndim == 0 else x   # ops.normalize expands a 0-d input to shape [1]
 
+    def apply_mask(self, weight: np.ndarray | None, mask: np.ndarray, reduction: str | None,
+                   dtype: str) -> np.ndarray:
+        # keras.src.losses.loss.apply_mask: for mean/sum_over_batch_size where(mask, divide_no_nan(total, valid),
+        # 0) (an all-masked batch weighs 0, no NaN), else the mask cast to the loss dtype; then
+        # squeeze_or_expand_to_same_rank(mask, weight) and the product, or the mask alone.
+        if reduction in ("mean", "sum_over_batch_size"):
+            scale = mask_scale(mask, dtype, no_nan=True)
+            float_mask = np.where(mask, np.full(mask.shape, scale, dtype=object),
+                                  np.full(mask.shape, X.constant(0.0, dtype), dtype=object))
+            float_mask = np.asarray(float_mask, dtype=object).reshape(mask.shape)
+        else:
+            float_mask = X.array(mask, dtype)
+        if weight is None:
+            return float_mask
+        float_mask, weight = keras3_same_rank(float_mask, weight)
+        return multiply(weight, float_mask)
+
     def weigh(self, losses: np.ndarray, weight: np.ndarray | None) -> tuple[np.ndarray, np.ndarray | None]:
         if weight is None:
             return losses, None
         losses, weight = keras3_same_rank(losses, weight)
         return multiply(losses, weight), weight
 
-    def metric_update(self, inputs: dict[str, Input], args: dict[str, Any]) -> tuple[mpf, mpf]:
+    def metric_update(self, inputs: dict[str, Input], args: dict[str, Any]) -> tuple[Any, Any]:
         # The cosine runs in y_pred's dtype; reduce_to_samplewise_values then weighs in the metric dtype.
         dtype = configured_dtype(args)
         y_true, y_pred = inputs["y_true"], inputs["y_pred"]
         assert isinstance(y_true, np.ndarray) and isinstance(y_pred, np.ndarray)
         values = np.asarray(self.cosine(y_true, y_pred, args.get("axis", -1), dtype_of(y_pred).name,
                                         keras3_same_rank), dtype=object)
+        values = np.asarray(X.cast(values, dtype), dtype=object)
         w = None
         if "sample_weight" in inputs:
             w = self.weight(inputs["sample_weight"], dtype)
@@ -327,7 +429,7 @@ class Keras3(Profile):
         if w is not None:
             count = X.total(w)
         else:
-            count = X.constant(values.shape[0], dtype) if values.ndim >= 1 else mpf(1)
+            count = X.constant(values.shape[0], dtype) if values.ndim >= 1 else 1
         return X.total(values), count
 
     def reduce(self, weighted: np.ndarray, weight: np.ndarray | None, reduction: str | None,

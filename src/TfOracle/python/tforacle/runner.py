@@ -66,6 +66,10 @@ def _forward(case: Case, profile: Profile, gradients: bool) -> Outcome:
     as_numpy = case.args.get("input_kind") == "numpy"
     y_true = to_tf(case.inputs["y_true"], as_numpy)
     y_pred = to_tf(case.inputs["y_pred"], as_numpy)
+    if "mask" in case.inputs:
+        # The Keras mask, where both generations' Loss.__call__ read it (tf_keras losses_utils.get_mask, Keras 3
+        # backend.get_keras_mask). y_pred is a fresh EagerTensor per call, so the attribute never leaks.
+        y_pred._keras_mask = tf.constant(case.inputs["mask"])
     if case.api == "loss":
         kwargs = _weights(case.inputs, as_numpy)
         compute = lambda: profile.make_loss(case.args)(y_true, y_pred, **kwargs)   # noqa: E731

@@ -12,7 +12,7 @@ LOGICAL_CPUS = 2
 DETERMINISM = ("tf.config.experimental.enable_op_determinism(); intra_op_parallelism_threads=1; "
                "inter_op_parallelism_threads=1; eager execution; oneDNN as TF defaults; "
                f"{LOGICAL_CPUS} logical CPU devices (MirroredStrategy replicas for args.replicas)")
-RECORDER = "tforacle 0.1.0"
+RECORDER = "tforacle 0.2.0"
 
 
 @lru_cache(maxsize=1)
@@ -32,15 +32,41 @@ def tensorflow() -> Any:
     return tf
 
 
-def _cpu_model() -> str:
+# CPU features that select which kernels TF runs, and so the order its sums round in.
+KERNEL_FLAGS = ("sse4_1", "sse4_2", "avx", "avx2", "fma", "f16c", "avx_vnni", "avx512f", "avx512dq", "avx512bw",
+                "avx512vl", "avx512_vnni", "avx512_bf16", "avx512_fp16", "amx_tile", "amx_bf16", "amx_int8",
+                "amx_fp16")
+
+
+def _cpuinfo() -> dict[str, str]:
+    """The first processor's entries of /proc/cpuinfo (empty where there is none)."""
+    info: dict[str, str] = {}
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as f:
             for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
+                if not line.strip():
+                    break
+                key, _, value = line.partition(":")
+                info[key.strip()] = value.strip()
     except OSError:
         pass
-    return platform.processor() or "unknown"
+    return info
+
+
+@lru_cache(maxsize=1)
+def cpu() -> dict[str, Any]:
+    """This CPU as provenance records it: vendor, model and the kernel-selecting ISA flags it has."""
+    info = _cpuinfo()
+    flags = set(info.get("flags", "").split())
+    return {"cpu": info.get("model name") or platform.processor() or "unknown",
+            "cpu_vendor": info.get("vendor_id", "unknown"),
+            "cpu_flags": [f for f in KERNEL_FLAGS if f in flags]}
+
+
+def same_cpu(recorded: dict[str, Any], other: dict[str, Any] | None = None) -> bool:
+    """Whether a recording's provenance names the same CPU as `other` (default: this machine's), so that TF's
+    answers must match it bit for bit."""
+    return all(recorded.get(key) == value for key, value in (other or cpu()).items())
 
 
 @lru_cache(maxsize=1)
@@ -53,7 +79,7 @@ def provenance() -> dict[str, Any]:
     return {"tensorflow": tf.__version__, "keras": keras.__version__, "tf_keras": tf_keras.__version__,
             "numpy": numpy.__version__, "mpmath": mpmath.__version__,
             "python": platform.python_version(), "platform": f"{platform.system()}-{platform.machine()}",
-            "cpu": _cpu_model(), "recorder": RECORDER, "seed": SEED, "determinism": DETERMINISM}
+            **cpu(), "recorder": RECORDER, "seed": SEED, "determinism": DETERMINISM}
 
 
 @cache

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from .case import Case, Outcome, question_from_json, to_json
+from .case import Case, Outcome, question_from_json, reference_from_json, to_json
 from .tensors import BY_CODE, dtype_of, from_bytes, to_bytes
 
 FORMAT = "cosine-parity/1"
@@ -92,8 +92,8 @@ class FixtureWriter:
             raise ValueError(f"case {case.id} alone needs {size} bytes, more than one array file may hold")
         if self._pending_bytes + size > MAX_FILE_BYTES:
             self._flush()
-        obj = {**{k: obj[k] for k in ("id", "group", "api", "dtype", "args")}, "file": self._file_name(),
-               **{k: v for k, v in obj.items() if k not in ("id", "group", "api", "dtype", "args")}}
+        # "file" right after "args"; keys already placed keep their place when **obj repeats them
+        obj = {**{k: obj[k] for k in ("id", "group", "api", "dtype", "args")}, "file": self._file_name(), **obj}
         self._pending.update(tensors)
         self._pending_bytes += size
         self.cases.append(obj)
@@ -129,11 +129,15 @@ class Fixtures:
         outcome = Outcome(error=expected.get("error"), config=expected.get("config"))
         if "value" in expected:
             outcome.value = arrays[expected["value"]]
-            outcome.exact = arrays[expected["exact"]] if "exact" in expected else None
+            outcome.reference = reference_from_json(expected, arrays.__getitem__)
         if "gradients" in obj:
             outcome.gradients = {k: arrays[v] for k, v in obj["gradients"].items()}
+        if "gradients" in expected:
+            references = {k: reference_from_json(v, arrays.__getitem__) for k, v in expected["gradients"].items()}
+            outcome.gradient_references = {k: r for k, r in references.items() if r is not None}
         if "steps" in obj:
             outcome.step_values = [arrays[s["value"]] if "value" in s else None for s in obj["steps"]]
+            outcome.step_references = [reference_from_json(s, arrays.__getitem__) for s in obj["steps"]]
         return case, outcome
 
     def __iter__(self) -> Iterator[tuple[Case, Outcome]]:

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from .case import APIS
 from .oracle import EXACT_APIS
 from .profiles import PROFILES
@@ -31,6 +33,7 @@ NOT_REFS = ("error", "config")          # expected.error / expected.config hold 
 class TensorInfo:
     dtype: str                # safetensors code, e.g. "F32"
     shape: tuple[int, ...]
+    non_negative: bool = True  # F64 only: no element is negative or NaN (what a bound must be)
 
 
 class DuplicateKey(ValueError):
@@ -119,6 +122,9 @@ def parse_safetensors(data: bytes) -> tuple[dict[str, TensorInfo] | None, list[s
             continue
         tensors[name], start, end = entry
         spans.append((start, end, name))
+        if entry[0].dtype == "F64" and end <= len(data) - 8 - n:
+            values = np.frombuffer(data[8 + n + start:8 + n + end], dtype="<f8")
+            tensors[name] = TensorInfo("F64", entry[0].shape, bool(np.all(values >= 0)))
         if entry[0].dtype == "BOOL" and not set(data[8 + n + start:8 + n + end]) <= {0, 1}:
             problems.append(f"tensor {name!r}: BOOL bytes other than 0 and 1")
     problems += _coverage_problems(sorted(spans), len(data) - 8 - n)
@@ -274,15 +280,29 @@ class CaseCheck:
     def check_inputs_for_api(self) -> None:
         api, inputs = self.case.get("api"), self.case.get("inputs", {})
         if api in ("loss", "function"):
-            allowed = ("y_true", "y_pred", "sample_weight") if api == "loss" else ("y_true", "y_pred")
+            allowed = ("y_true", "y_pred", "sample_weight", "mask") if api == "loss" else ("y_true", "y_pred")
             self.check_inputs(inputs, "inputs", ("y_true", "y_pred"), allowed)
             y_pred = self.info(inputs.get("y_pred") if isinstance(inputs, dict) else None)
             if y_pred is not None and BY_CODE[y_pred.dtype].name != self.case.get("dtype"):
                 self.fail(f"dtype {self.case.get('dtype')!r} differs from y_pred's {BY_CODE[y_pred.dtype].name}")
+            if api == "loss" and isinstance(inputs, dict) and "mask" in inputs:
+                self.check_mask(inputs["mask"])
         elif api == "compute_average_loss":
             self.check_inputs(inputs, "inputs", ("per_example_loss",), ("per_example_loss", "sample_weight"))
         elif api in ("metric", "config"):
             self.check_inputs(inputs, "inputs", (), ())
+
+    def check_mask(self, ref: Any) -> None:
+        """inputs.mask: a BOOL tensor (the Keras mask attached to y_pred), only with tensor inputs."""
+        if not isinstance(ref, str):
+            self.fail("inputs.mask: must be a tensor reference to a BOOL tensor, not an inline number")
+            return
+        mask = self.info(ref)
+        if mask is not None and mask.dtype != "BOOL":
+            self.fail(f"inputs.mask is {mask.dtype}, must be BOOL (a Keras mask is a boolean tensor)")
+        args = self.case.get("args")
+        if isinstance(args, dict) and args.get("input_kind") == "numpy":
+            self.fail('inputs.mask with args.input_kind "numpy": a numpy y_pred cannot carry a Keras mask')
 
     def check_expected(self) -> None:
         e = self.case.get("expected")
@@ -304,27 +324,40 @@ class CaseCheck:
                 self.fail("expected.config must be a JSON object")
         elif api == "config" and "error" not in e:
             self.fail("a config case must expect a config or an error")
-        if "exact" in e and "value" not in e:
-            self.fail("expected.exact without expected.value")
+        for key in ("exact", "bound", "gradients"):
+            if key in e and "value" not in e:
+                self.fail(f"expected.{key} without expected.value")
         if "value" in e:
-            self.check_exact(e)
+            self.check_reference(e, "expected", e["value"], self.case.get("api") in EXACT_APIS)
 
-    def check_exact(self, e: dict[str, Any]) -> None:
-        if "exact" not in e:
-            if self.case.get("api") in EXACT_APIS:
-                self.fail(f"expected.exact is missing (required for every {sorted(EXACT_APIS)} value)")
+    def check_reference(self, obj: dict[str, Any], where: str, of: Any, required: bool) -> None:
+        """`exact` and `bound` beside a TF output `of`: both or neither (required: both), F64, of's shape, and
+        the bound non-negative (never NaN)."""
+        present = [k for k in ("exact", "bound") if k in obj]
+        if not present:
+            if required:
+                self.fail(f"{where}.exact and {where}.bound are missing (required for every "
+                          f"{sorted(EXACT_APIS)} value, gradient and metric step)")
             return
-        value, exact = self.info(e["value"]), self.info(e["exact"])
-        if exact is None:
-            return
-        if exact.dtype != "F64":
-            self.fail(f"expected.exact is {exact.dtype}, must be F64")
-        if value is not None and exact.shape != value.shape:
-            self.fail(f"expected.exact has shape {shape_text(exact.shape)} but expected.value has "
-                      f"{shape_text(value.shape)}")
+        for key in {"exact", "bound"} - set(present):
+            self.fail(f"{where}.{key} is missing beside {where}.{present[0]}")
+        value = self.info(of)
+        for key in present:
+            info = self.info(obj[key])
+            if info is None:
+                continue
+            if info.dtype != "F64":
+                self.fail(f"{where}.{key} is {info.dtype}, must be F64")
+            elif key == "bound" and not info.non_negative:
+                self.fail(f"{where}.bound holds a negative or NaN element (a bound is >= 0 or inf)")
+            if value is not None and info.shape != value.shape:
+                self.fail(f"{where}.{key} has shape {shape_text(info.shape)} but the value it belongs to has "
+                          f"{shape_text(value.shape)}")
 
     def check_gradients(self) -> None:
         if "gradients" not in self.case:
+            if "gradients" in self.expected:
+                self.fail("expected.gradients without gradients")
             return
         grads, inputs = self.case["gradients"], self.case.get("inputs", {})
         if self.case.get("api") not in ("loss", "function") or "value" not in self.expected:
@@ -344,6 +377,18 @@ class CaseCheck:
             if grad is not None and src is not None and grad.shape != src.shape:
                 self.fail(f"gradients.{name} has shape {shape_text(grad.shape)} but inputs.{name} has "
                           f"{shape_text(src.shape)}")
+        references = self.expected.get("gradients", {})
+        if not isinstance(references, dict):
+            self.fail("expected.gradients must be an object")
+            return
+        for name in set(references) - set(grads):
+            self.fail(f"expected.gradients.{name} has no gradients.{name} to belong to")
+        for name, ref in grads.items():
+            entry = references.get(name, {})
+            if not isinstance(entry, dict):
+                self.fail(f"expected.gradients.{name} must be an object {{exact, bound}}")
+            else:
+                self.check_reference(entry, f"expected.gradients.{name}", ref, True)
 
     def check_steps(self) -> None:
         steps, api = self.case.get("steps"), self.case.get("api")
@@ -360,13 +405,15 @@ class CaseCheck:
             if not isinstance(step, dict):
                 self.fail(f"{where} must be an object")
             elif "reset" in step:
-                if step != {"reset": True}:
+                if set(step) != {"reset"} or step["reset"] is not True:   # JSON 1 == true in Python, not in JSON
                     self.fail(f'{where}: a reset step is exactly {{"reset": true}}, got {step!r}')
             else:
                 self.check_inputs(step.get("inputs"), f"{where}.inputs", ("y_true", "y_pred"),
                                   ("y_true", "y_pred", "sample_weight"))
                 if needs_values and "value" not in step:
                     self.fail(f"{where} has no value")
+                if "value" in step:
+                    self.check_reference(step, where, step["value"], True)
 
     def run(self, files: dict[str, Any]) -> None:
         self.check_header_fields(files)
