@@ -205,10 +205,16 @@ def evaluating(arithmetic: Arithmetic) -> Iterator[None]:
 
 # ---- building blocks of the formula --------------------------------------------------------------------------
 
-def _input_error(x: mpf, dtype: str) -> float:
-    """An input below the smallest normal number may be read as 0 (TF sets denormals-are-zero on CPU)."""
+# Source dtypes whose subnormals TF's CPU kernels read as 0 (denormals-are-zero) even when casting them to a wider
+# dtype; float16 and bfloat16 are widened exactly (in software or by F16C).
+READ_AS_ZERO = ("float32", "float64")
+
+
+def _input_error(x: mpf, limit: float) -> float:
+    """An input below `limit` (the smallest normal number of its dtype, or of the dtype it was cast from) may be
+    read as 0 (TF sets denormals-are-zero on CPU)."""
     a = abs(float(x))
-    return a if 0 < a < PRECISION[dtype].tiny else 0.0
+    return a if 0 < a < limit else 0.0
 
 
 def array(values: np.ndarray | np.generic | float, dtype: str | None = None) -> np.ndarray:
@@ -217,6 +223,7 @@ def array(values: np.ndarray | np.generic | float, dtype: str | None = None) -> 
     if (active := _ACTIVE.get()) is not None:
         return active.array(np.asarray(values), dtype)
     arr = np.asarray(values)
+    source = arr.dtype.name
     with np.errstate(all="ignore"):   # a cast that overflows to inf is what TF does too
         if dtype is not None:
             arr = arr.astype(DTYPES[dtype].numpy)
@@ -224,7 +231,8 @@ def array(values: np.ndarray | np.generic | float, dtype: str | None = None) -> 
     name = dtype or arr.dtype.name
     if name not in PRECISION:         # integer inputs: exact numbers (TF casts them before any arithmetic)
         return exact
-    return elementwise(lambda x: Bounded(x, _input_error(x, name), name), exact)
+    limit = max(PRECISION[name].tiny, PRECISION[source].tiny if source in READ_AS_ZERO else 0.0)
+    return elementwise(lambda x: Bounded(x, _input_error(x, limit), name), exact)
 
 
 def constant(value: float, dtype: str) -> Any:
