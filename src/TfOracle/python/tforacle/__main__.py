@@ -1,4 +1,4 @@
-"""`python -m tforacle record|verify|serve|bench`."""
+"""`python -m tforacle record|verify|serve|bench|graphs`."""
 from __future__ import annotations
 
 import argparse
@@ -11,6 +11,7 @@ COMMANDS = {
     "verify": "re-run TensorFlow on a sample of recorded cases and demand bit-identical answers",
     "serve": "answer cases from real TensorFlow over stdio (one JSON object per line)",
     "bench": "measure the live oracle's throughput on small cases",
+    "graphs": "export TF's forward loss graphs to ONNX and validate them in ONNX Runtime against TF",
 }
 
 
