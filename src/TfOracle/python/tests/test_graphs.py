@@ -24,7 +24,7 @@ PACKAGE = Path(__file__).resolve().parents[1]
 GRAPHS = FIXTURES / "graphs"
 MAX_BYTES = 6 * 1024 * 1024
 ONNX_TYPES = {"float16": onnx.TensorProto.FLOAT16, "float32": onnx.TensorProto.FLOAT,
-              "float64": onnx.TensorProto.DOUBLE}
+              "float64": onnx.TensorProto.DOUBLE, "bool": onnx.TensorProto.BOOL}
 
 
 def point(point_id: str) -> GridPoint:
@@ -64,6 +64,15 @@ def test_grid_covers_reductions_weights_ranks(profile: str) -> None:
                 (higher, higher - 1, False, False), (higher, higher - 1, False, True)} <= ranks
     dtype_args = {p.args.get("dtype") for p in points if p.family == "loss-dtype"}
     assert dtype_args == ({"float64", "float16"} if profile == "keras3" else set())
+    masked = Counter((p.args["reduction"], p.shapes.get("sample_weight", "absent")) for p in points
+                     if p.family == "mask")
+    assert masked == Counter({(r, w): 1 for r in reductions for w in ("absent", (), ("d0",), ("d0", "d1"))})
+    for p in points:
+        assert ("mask" in p.shapes) == (p.family == "mask")
+        if p.family == "mask":
+            assert p.dtype == "float32" and p.api == "loss" and p.input_dtype("mask") == "bool"
+            assert p.shapes["y_pred"] == ("d0", "d1", "d2") and p.shapes["mask"] == ("d0", "d1")
+            assert list(p.shapes)[-1] == "mask"
 
 
 # ---- export: deterministic, portable ------------------------------------------------------------------------
@@ -129,6 +138,32 @@ def test_ort_runs_without_tf_and_subnormals_are_a_known_difference() -> None:
     assert zeroed is not None
     ((flushed, _),) = G.worker().run(result.data, [zeroed])
     assert flushed is not None and flushed.tobytes() == tf.value.tobytes()
+
+
+@pytest.mark.parametrize("profile, expected", [("keras2", "nan"), ("keras3", "zero")])
+def test_all_masked_batch_agrees_with_tf(profile: str, expected: str) -> None:
+    """The mask is a bool graph input, attached to y_pred inside the traced call. An all-masked batch under
+    sum_over_batch_size: Keras 2 scales the mask by total / valid with a plain `/` (0 * inf = NaN), Keras 3 with
+    divide_no_nan (0). ONNX Runtime, in its own process, must give TF's answer."""
+    p = point(f"{profile}/mask/loss/float32/true[d0,d1,d2]-pred[d0,d1,d2]-mask[d0,d1]/reduction=sum_over_batch_size")
+    result = G.export(p)
+    assert result.failure is None and result.data is not None
+    model = onnx.load_from_string(result.data)
+    assert [(i.name, i.type.tensor_type.elem_type) for i in model.graph.input][-1] == ("mask", onnx.TensorProto.BOOL)
+    rng = np.random.default_rng(3)
+    y_true, y_pred = (rng.standard_normal((3, 4, 5)).astype(np.float32) for _ in range(2))
+    masks = {"all-masked": np.zeros((3, 4), np.bool_), "one-valid": np.zeros((3, 4), np.bool_)}
+    masks["one-valid"][1, 2] = True
+    answers = G.worker().run(result.data, [{"y_true": y_true, "y_pred": y_pred, "mask": m} for m in masks.values()])
+    for (name, mask), (value, error) in zip(masks.items(), answers):
+        tf = G.tf_answer(Case(id=name, group="graphs", api=p.api, dtype=p.dtype, args=p.args,
+                              inputs={"y_true": y_true, "y_pred": y_pred, "mask": mask}), p.profile)
+        assert error is None and value is not None and tf.value is not None, (name, error, tf.error)
+        assert value.dtype == tf.value.dtype == np.float32 and value.shape == tf.value.shape == ()
+        if name == "all-masked":
+            assert (np.isnan(value) and np.isnan(tf.value)) if expected == "nan" else (value == tf.value == 0)
+        else:
+            assert not G.compare(tf, value, None).classes, (value, tf.value)
 
 
 # ---- the comparison -----------------------------------------------------------------------------------------

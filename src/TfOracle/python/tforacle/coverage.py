@@ -50,16 +50,19 @@ def graph_lines(directory: Path) -> list[str]:
     graphs, failed = doc["graphs"], doc["failed"]
     profiles = sorted({g["profile"] for g in graphs + failed})
     size = sum((directory / name).stat().st_size for name in doc["files"] if (directory / name).exists())
-    kinds = ("family", "api", "dtype", "rank", "reduction", "weight", "validation", "difference")
+    kinds = ("family", "api", "dtype", "rank", "reduction", "weight", "mask", "validation", "difference")
     rows: dict[str, dict[str, Counter]] = {k: {} for k in kinds}
     for g in graphs + failed:
         v = g.get("validation")
         status = "not exported" if v is None else "passed" if v["passed"] else "failing validation"
         ranks = {i["name"]: i["rank"] for i in g["inputs"]}
+        shapes = {i["name"]: i["shape"] for i in g["inputs"]}
         keys = {"family": [g["family"]], "api": [g["api"]], "dtype": [g["dtype"]],
                 "rank": [f"y_true {ranks['y_true']}, y_pred {ranks['y_pred']}"],
                 "reduction": [repr(g["args"]["reduction"])] if "reduction" in g["args"] else [],
-                "weight": [f"[{', '.join(map(str, g['inputs'][2]['shape']))}]" if len(g["inputs"]) > 2 else "absent"],
+                "weight": [f"[{', '.join(map(str, shapes['sample_weight']))}]" if "sample_weight" in shapes
+                           else "absent"],
+                "mask": [f"[{', '.join(map(str, shapes['mask']))}]"] if "mask" in shapes else [],
                 "validation": [status],
                 "difference": [f"{d['class']} ({d['cause']})" for d in (v or {}).get("known_differences", [])]}
         for kind, values in keys.items():
@@ -71,6 +74,7 @@ def graph_lines(directory: Path) -> list[str]:
     for kind, title in (("family", "Graphs per grid family"), ("api", "Graphs per api"),
                         ("dtype", "Graphs per input dtype"), ("rank", "Graphs per input rank"),
                         ("reduction", "Graphs per reduction argument"), ("weight", "Graphs per sample_weight shape"),
+                        ("mask", "Graphs with a Keras mask, per mask shape"),
                         ("validation", "Validation against TF"),
                         ("difference", "Graphs with a known difference (class and cause)")):
         lines += [f"## {title}", "", *_table(rows[kind], profiles)]

@@ -16,6 +16,9 @@ GRAPH_DTYPES = ("float16", "float32", "float64")   # bfloat16 has no Min/Max ker
 RANKS = (1, 2, 3, 4, 5)
 LIST_AXIS_RANKS = (3, 4, 5)
 KERAS3_LOSS_DTYPES = ("float64", "float16")
+MASK_DTYPE = "bool"
+MASK_RANK = 3                      # y_pred [d0, d1, d2] reduced over axis -1: loss and mask shape [d0, d1]
+MASK_WEIGHT_FORMS = ("absent", "scalar", "per-sample", "loss-shape")
 REDUCTIONS = {"keras2": ("auto", "sum_over_batch_size", "sum", "none"),
               "keras3": ("sum_over_batch_size", "sum", "none", None, "mean", "mean_with_sample_weight")}
 
@@ -27,17 +30,21 @@ Shape = tuple[Dim, ...]
 class GridPoint:
     id: str
     profile: str
-    family: str                        # axis | reduction | rank | loss-dtype
+    family: str                        # axis | reduction | rank | loss-dtype | mask
     api: str                           # loss | function
-    dtype: str                         # dtype of y_true, y_pred (and sample_weight) as handed to TF
+    dtype: str                         # dtype of y_true, y_pred (and sample_weight) as handed to TF; a mask is bool
     args: dict[str, Any]               # loss: constructor arguments; function: call arguments (axis)
-    shapes: dict[str, Shape]           # y_true, y_pred and, when passed, sample_weight
+    shapes: dict[str, Shape]           # y_true, y_pred and, when passed, sample_weight and mask (in that order)
     # dynamic dims that must not be 1 at run time: Keras would have chosen another rank rule for a static 1
     not_one: tuple[str, ...] = field(default=())
 
     @property
     def rank(self) -> int:
         return len(self.shapes["y_pred"])
+
+    def input_dtype(self, name: str) -> str:
+        """The dtype of the input `name`: the Keras mask is bool, every other input has the point's dtype."""
+        return MASK_DTYPE if name == "mask" else self.dtype
 
 
 def dims(rank: int) -> Shape:
@@ -158,7 +165,26 @@ def loss_dtype_points(profile: str) -> Iterator[GridPoint]:
                              {**shapes, "sample_weight": ("d0",)})
 
 
-FAMILIES = {"axis": axis_points, "reduction": reduction_points, "rank": rank_points, "loss-dtype": loss_dtype_points}
+def mask_points(profile: str) -> Iterator[GridPoint]:
+    """A Keras mask (`y_pred._keras_mask`, bool, of the loss shape) for every reduction with the weight forms
+    absent, 0-d, per sample and the full loss shape: float32 inputs of rank 3 reduced over the last axis."""
+    rank = MASK_RANK
+    loss_shape = dims(rank)[:-1]
+    for reduction in REDUCTIONS[profile]:
+        for form, weight in weight_forms(rank):
+            if form not in MASK_WEIGHT_FORMS:
+                continue
+            shapes = {"y_true": dims(rank), "y_pred": dims(rank)}
+            if weight is not None:
+                shapes["sample_weight"] = weight
+            shapes["mask"] = loss_shape
+            # the mask is the loss shape, so Keras 3 aligns a weight to it as to the losses: the same rank rule
+            not_one = weight_not_one(profile, loss_shape, weight)
+            yield _point(profile, "mask", "loss", "float32", {"reduction": reduction}, shapes, not_one)
+
+
+FAMILIES = {"axis": axis_points, "reduction": reduction_points, "rank": rank_points, "loss-dtype": loss_dtype_points,
+            "mask": mask_points}
 
 
 def grid(profile: str) -> list[GridPoint]:

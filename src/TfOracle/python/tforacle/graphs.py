@@ -54,13 +54,14 @@ REWRITES = ["nonnegative_axes: Reduce* axes spelled non-negative (ranks are stat
             "explicit_float16: float16 values computed in float32 and rounded to float16 after every op",
             "canonical: names, node order and free text fixed so a re-export is byte-identical"]
 VALUE_CLASSES = ("normal", "zero-vectors", "tiny-norm", "huge", "mixed-scale", "integers", "subnormal")
+MASK_FORMS = ("all-valid", "all-masked", "random", "one-valid")   # the mask of the index-th input: index % 4
 
 
 # ---- tracing and conversion ----------------------------------------------------------------------------------
 
 def specs(point: GridPoint) -> list[Any]:
     tf = tensorflow()
-    return [tf.TensorSpec([d if isinstance(d, int) else None for d in shape], point.dtype, name=name)
+    return [tf.TensorSpec([d if isinstance(d, int) else None for d in shape], point.input_dtype(name), name=name)
             for name, shape in point.shapes.items()]
 
 
@@ -69,6 +70,15 @@ def keras_call(point: GridPoint) -> Callable[..., Any]:
     profile = PROFILES[point.profile]
     if point.api == "loss":
         loss = profile.make_loss(point.args)
+        if "mask" in point.shapes:
+            # the Keras mask, attached to the traced y_pred as `runner` attaches it to the eager one
+            def masked(y_true: Any, y_pred: Any, mask: Any, **weight: Any) -> Any:
+                y_pred._keras_mask = mask
+                return loss(y_true, y_pred, **weight)
+            if "sample_weight" in point.shapes:
+                return lambda y_true, y_pred, sample_weight, mask: masked(y_true, y_pred, mask,
+                                                                          sample_weight=sample_weight)
+            return lambda y_true, y_pred, mask: masked(y_true, y_pred, mask)
         if "sample_weight" in point.shapes:
             return lambda y_true, y_pred, sample_weight: loss(y_true, y_pred, sample_weight=sample_weight)
         return lambda y_true, y_pred: loss(y_true, y_pred)
@@ -196,6 +206,17 @@ def draw_weight(rng: np.random.Generator, shape: tuple[int, ...], dtype: str) ->
     return np.asarray(w).astype(DTYPES[dtype].numpy)
 
 
+def draw_mask(rng: np.random.Generator, shape: tuple[int, ...], form: str) -> np.ndarray:
+    if form == "all-valid":
+        return np.ones(shape, np.bool_)
+    if form == "random":
+        return np.asarray(rng.random(shape) < 0.5, np.bool_)
+    mask = np.zeros(shape, np.bool_)
+    if form == "one-valid" and mask.size:
+        mask.ravel()[int(rng.integers(mask.size))] = True
+    return mask
+
+
 def draw(point: GridPoint, rng: np.random.Generator, index: int, count: int) -> tuple[str, dict[str, np.ndarray]]:
     """The index-th validation input: (value class, arrays by input name)."""
     kind = VALUE_CLASSES[index % len(VALUE_CLASSES)]
@@ -205,6 +226,9 @@ def draw(point: GridPoint, rng: np.random.Generator, index: int, count: int) -> 
         shape = tuple(sizes[d] if isinstance(d, str) else d for d in template)
         # subnormal y_true against a normal y_pred: products that stay representable show where they are read as 0
         value_kind = "normal" if kind == "subnormal" and name == "y_pred" else kind
+        if name == "mask":
+            inputs[name] = draw_mask(rng, shape, MASK_FORMS[index % len(MASK_FORMS)])
+            continue
         inputs[name] = (draw_weight(rng, shape, point.dtype) if name == "sample_weight"
                         else draw_values(rng, shape, point.dtype, value_kind))
     return kind, inputs
@@ -410,7 +434,7 @@ def file_name(data: bytes) -> str:
 def point_json(point: GridPoint) -> dict[str, Any]:
     return {"id": point.id, "profile": point.profile, "family": point.family, "api": point.api,
             "dtype": point.dtype, "args": point.args,
-            "inputs": [{"name": n, "dtype": point.dtype, "rank": len(s), "shape": list(s)}
+            "inputs": [{"name": n, "dtype": point.input_dtype(n), "rank": len(s), "shape": list(s)}
                        for n, s in point.shapes.items()],
             "dims_not_one": list(point.not_one)}
 
@@ -474,6 +498,58 @@ def export_grid(points: list[GridPoint], out: Path, inputs: int, jobs: int,
     out.mkdir(parents=True, exist_ok=True)
     for stale in [*out.glob("*.onnx"), out / "manifest.json"]:
         stale.unlink(missing_ok=True)
+    graphs, failed, files = export_points(points, out, inputs, jobs, log)
+    doc = manifest(graphs, failed, files, inputs)
+    (out / "manifest.json").write_text(dumps(doc), encoding="utf-8")
+    return doc
+
+
+# Manifest keys that say how the graphs were made and validated: a merge keeps the other entries only if the
+# export now would write the same.
+SETTINGS = ("format", "provenance", "opset", "output", "rewrites", "session", "validation")
+
+
+def merge_grid(points: list[GridPoint], out: Path, inputs: int, jobs: int,
+               log: Callable[[str], None]) -> dict[str, Any]:
+    """Exports and validates `points` and merges them into `out`'s manifest.json: their entries (graphs or
+    failed) are replaced or added, every other entry and graph file is kept as it is, files no graph uses any
+    more are removed, and the manifest is written as a full export writes it (entries in the full grid's order).
+    Refuses when the manifest was made with other versions or settings than the export now would use."""
+    path = out / "manifest.json"
+    if not path.exists():
+        raise SystemExit(f"graphs --merge: no {path} to merge into; run a full export first")
+    old = json.loads(path.read_text(encoding="utf-8"))
+    now = manifest([], [], {}, inputs)
+    differ = [key for key in SETTINGS if old.get(key) != now[key]]
+    if differ:
+        raise SystemExit(f"graphs --merge: {path} was made with other {', '.join(differ)} than this export would "
+                         "use; run a full export")
+    order = {p.id: i for i, p in enumerate(selected(sorted(PROFILES), list(FAMILIES), None))}
+    replaced = {p.id for p in points}
+    kept_graphs = [e for e in old["graphs"] if e["id"] not in replaced]
+    kept_failed = [e for e in old["failed"] if e["id"] not in replaced]
+    unknown = [e["id"] for e in kept_graphs + kept_failed if e["id"] not in order]
+    if unknown:
+        raise SystemExit(f"graphs --merge: {len(unknown)} entries of {path} are not in the grid (e.g. {unknown[0]}); "
+                         "run a full export")
+    missing = sorted({d["cause"] for e in kept_graphs for d in e["validation"]["known_differences"]} - set(CAUSES))
+    if missing:
+        raise SystemExit(f"graphs --merge: causes {missing} of kept entries are no longer known; run a full export")
+    graphs, failed, _ = export_points(points, out, inputs, jobs, log)
+    graphs = sorted(kept_graphs + graphs, key=lambda e: order[e["id"]])
+    failed = sorted(kept_failed + failed, key=lambda e: order[e["id"]])
+    files = {e["file"]: e["sha256"] for e in graphs}
+    for name in sorted(set(old["files"]) - set(files)):
+        (out / name).unlink(missing_ok=True)
+    doc = manifest(graphs, failed, files, inputs)
+    path.write_text(dumps(doc), encoding="utf-8")
+    return doc
+
+
+def export_points(points: list[GridPoint], out: Path, inputs: int, jobs: int,
+                  log: Callable[[str], None]) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, str]]:
+    """Exports and validates `points` in order, writing each graph file to `out` unless it is there already:
+    (graph entries, failed entries, files written or found)."""
     graphs, failed, files = [], [], {}
     tasks = [(point, inputs) for point in points]
     with contextlib.ExitStack() as stack:
@@ -488,14 +564,13 @@ def export_grid(points: list[GridPoint], out: Path, inputs: int, jobs: int,
             else:
                 name = file_name(result.data)
                 if name not in files:
-                    (out / name).write_bytes(result.data)
+                    if not (out / name).exists() or (out / name).read_bytes() != result.data:
+                        (out / name).write_bytes(result.data)
                     files[name] = sha256(result.data)
                 graphs.append(graph_entry(result, validation))
             if n % 50 == 0:
                 log(f"  {n} of {len(tasks)} grid points")
-    doc = manifest(graphs, failed, files, inputs)
-    (out / "manifest.json").write_text(dumps(doc), encoding="utf-8")
-    return doc
+    return graphs, failed, files
 
 
 def dumps(doc: dict[str, Any]) -> str:
@@ -567,6 +642,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--limit", type=int, help="at most this many grid points per family and profile")
     parser.add_argument("--inputs", type=int, default=INPUTS_PER_GRAPH, help="validation inputs per graph")
     parser.add_argument("--jobs", type=int, default=1, help="worker processes (the output does not depend on it)")
+    parser.add_argument("--merge", action="store_true",
+                        help="export only the selected grid points and merge them into the existing manifest.json "
+                             "of --out, keeping every other entry and graph file as it is")
 
 
 def summary(doc: dict[str, Any]) -> list[str]:
@@ -583,8 +661,10 @@ def main(args: argparse.Namespace) -> int:
     start = time.monotonic()
     tensorflow()
     points = selected(args.profile or sorted(PROFILES), args.family or list(FAMILIES), args.limit)
-    print(f"graphs: exporting {len(points)} grid points to {args.out}", file=sys.stderr, flush=True)
-    doc = export_grid(points, args.out, args.inputs, args.jobs, lambda line: print(line, file=sys.stderr, flush=True))
+    print(f"graphs: exporting {len(points)} grid points to {args.out}{' (merge)' if args.merge else ''}",
+          file=sys.stderr, flush=True)
+    run = merge_grid if args.merge else export_grid
+    doc = run(points, args.out, args.inputs, args.jobs, lambda line: print(line, file=sys.stderr, flush=True))
     size = sum((args.out / name).stat().st_size for name in doc["files"])
     for line in summary(doc):
         print(line, file=sys.stderr)
