@@ -21,7 +21,6 @@ from tforacle.case import (
     Outcome,
     Reference,
     Scalar,
-    Step,
     question_from_json,
     question_to_json,
     to_json,
@@ -257,11 +256,9 @@ def test_error_and_config_answers() -> None:
 def test_metric_answer_on_the_wire_builds_the_steps() -> None:
     """The server's answer object has no steps yet: they come from the step values, a reset as {"reset": true}."""
     f = np.float32
-    case = Case("i", "g", "metric", "", {}, steps=[Step({"y_true": np.ones(1, f), "y_pred": np.ones(1, f)}),
-                                                   Step(reset=True)])
     outcome = Outcome(value=np.array(1.0, f), step_values=[np.array(1.0, f), None])
     from tforacle.case import answer_to_json
-    obj = answer_to_json(case, outcome, lambda p, a: p, {"id": 3})
+    obj = answer_to_json(outcome, lambda p, a: p, {"id": 3})
     assert obj == {"id": 3, "expected": {"value": "expected/value"}, "steps": [{"value": "steps/0/value"},
                                                                               {"reset": True}]}
 

@@ -95,7 +95,7 @@ def local_answer(request: dict[str, Any]) -> dict[str, Any]:
     case = question_from_json(request, lambda v, _path: from_wire(v))
     want = request.get("want", [])
     outcome = oracle.answer(case, PROFILES[request["profile"]], "gradients" in want, "exact" in want)
-    return json.loads(json.dumps(answer_to_json(case, outcome, wire, {"id": request["id"]})))
+    return json.loads(json.dumps(answer_to_json(outcome, wire, {"id": request["id"]})))
 
 
 # ---- hello and sample cases ----------------------------------------------------------------------------------
@@ -203,7 +203,7 @@ def fixture_sample(profile: str) -> list[tuple[dict[str, Any], dict[str, Any], O
             case, outcome = fixtures.load(obj)
             want = (["gradients"] if outcome.gradients else []) + (["exact"] if outcome.exact is not None else [])
             request = {**question_to_json(case, wire), "profile": profile, "want": want}
-            recorded = json.loads(json.dumps(answer_to_json(case, outcome, wire, {"id": case.id})))
+            recorded = json.loads(json.dumps(answer_to_json(outcome, wire, {"id": case.id})))
             pairs.append((request, recorded, outcome))
     return pairs
 

@@ -103,7 +103,7 @@ def question_to_json(case: Case, put: Put) -> dict[str, Any]:
     return obj
 
 
-def answer_to_json(case: Case, outcome: Outcome, put: Put, obj: dict[str, Any]) -> dict[str, Any]:
+def answer_to_json(outcome: Outcome, put: Put, obj: dict[str, Any]) -> dict[str, Any]:
     """Adds `expected`, `gradients` and metric step values to a question object."""
     if outcome.error is not None:
         obj["expected"] = {"error": outcome.error}
@@ -143,7 +143,7 @@ def reference_from_json(obj: dict[str, Any], get: Callable[[Any], np.ndarray]) -
 
 
 def to_json(case: Case, outcome: Outcome, put: Put) -> dict[str, Any]:
-    return answer_to_json(case, outcome, put, question_to_json(case, put))
+    return answer_to_json(outcome, put, question_to_json(case, put))
 
 
 def _require(cond: bool, message: str) -> None:

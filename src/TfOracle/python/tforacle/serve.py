@@ -95,7 +95,7 @@ def answer_request(obj: Any) -> Response:
     wants = wants_of(obj)
     case = question_from_json(obj, inline_tensor)
     outcome = oracle.answer(case, profile, gradients="gradients" in wants, exact="exact" in wants)
-    return answer_to_json(case, outcome, put=lambda _path, arr: to_wire(arr), obj={"id": request_id(obj)})
+    return answer_to_json(outcome, put=lambda _path, arr: to_wire(arr), obj={"id": request_id(obj)})
 
 
 def respond(line: bytes) -> Response:
