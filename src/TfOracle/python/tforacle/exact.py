@@ -103,8 +103,15 @@ class Bounded:
     def __neg__(self) -> Bounded:
         return Bounded(-self.v, self.e, self.dtype, -self.g)
 
+    @property
+    def certain_nan(self) -> bool:
+        """NaN in every evaluation (an exact NaN): whatever it meets, the result is NaN too."""
+        return self.g != self.g and self.e == 0
+
     def __add__(self, other: Any) -> Bounded:
         o = other if other.__class__ is Bounded else Bounded.of(other)
+        if self.certain_nan or o.certain_nan:
+            return Bounded(NAN, 0.0, _common(self, o), math.nan)
         return rounded(self.v + o.v, _plus(self.e, o.e), _common(self, o), self.g + o.g)
 
     __radd__ = __add__
@@ -117,6 +124,8 @@ class Bounded:
 
     def __mul__(self, other: Any) -> Bounded:
         o = other if other.__class__ is Bounded else Bounded.of(other)
+        if self.certain_nan or o.certain_nan:
+            return Bounded(NAN, 0.0, _common(self, o), math.nan)
         spread = _plus(_times(abs(self.g), o.e), _times(abs(o.g), self.e), _times(self.e, o.e)) \
             if self.e or o.e else 0.0
         return rounded(self.v * o.v, spread, _common(self, o), self.g * o.g)
@@ -168,6 +177,8 @@ def rounded(v: mpf, spread: float, dtype: str | None, g: float | None = None) ->
 def quotient(a: Bounded, b: Bounded) -> Bounded:
     """a / b: |a'/b' - a/b| <= (|b| e_a + |a| e_b) / (|b| (|b| - e_b)) while e_b < |b|."""
     dtype = _common(a, b)
+    if a.certain_nan or b.certain_nan:
+        return Bounded(NAN, 0.0, dtype, math.nan)
     v = a.v / b.v if b.v != 0 else (NAN if a.v == 0 or mpmath.isnan(a.v) else mpmath.sign(a.v) * INF)
     g = a.g / b.g if b.g != 0 and math.isfinite(a.g) and math.isfinite(b.g) else None
     if b.e == 0 and a.e == 0:
@@ -361,8 +372,10 @@ def total(x: np.ndarray, axis: tuple[int, ...] | None = None, keepdims: bool = F
         spread = np.sum(errors, axis=axis, keepdims=keepdims)
         mass = np.sum(magnitudes, axis=axis, keepdims=keepdims)
         live = np.sum(magnitudes > 0, axis=axis, keepdims=keepdims)
-    out = np.frompyfunc(lambda v, g, s, m, k: _sum_bound(mpf(v), float(g), float(s), float(m), int(k), p, dtype),
-                        5, 1)(exact, approx, spread, mass, live)
+        certain_nan = np.any(np.isnan(floats) & (errors == 0), axis=axis, keepdims=keepdims)
+    out = np.frompyfunc(lambda v, g, s, m, k, n: _sum_bound(mpf(v), float(g), 0.0 if n else float(s), float(m),
+                                                           int(k), p, dtype), 6, 1)(
+        exact, approx, spread, mass, live, certain_nan)
     return np.asarray(out, dtype=object) if isinstance(out, np.ndarray) else out
 
 
