@@ -76,6 +76,16 @@ class Outcome:
     def bound(self) -> np.ndarray | None:
         return None if self.reference is None else self.reference.bound
 
+    def numbers(self) -> list[tuple[str, np.ndarray | None, Reference | None]]:
+        """Every TF number with its exact answer and bound, by name: the value, each gradient, each metric step
+        (None where there is none, so two outcomes of one case line up)."""
+        gradient_references = self.gradient_references or {}
+        steps = self.step_values or []
+        step_references = self.step_references or [None] * len(steps)
+        return ([("value", self.value, self.reference)]
+                + [(f"gradient {k}", g, gradient_references.get(k)) for k, g in (self.gradients or {}).items()]
+                + [(f"step {i} value", v, r) for i, (v, r) in enumerate(zip(steps, step_references))])
+
 
 class CaseError(ValueError):
     """A case description that does not follow the schema."""

@@ -71,12 +71,7 @@ def compare(recorded: Outcome, fresh: Outcome) -> Comparison:
     if recorded.config != fresh.config:
         cmp.identical = False
         cmp.problems.append(f"config {recorded.config} vs {fresh.config}")
-    _number(cmp, "value", recorded.value, fresh.value, recorded.reference)
-    references = recorded.gradient_references or {}
-    for name, grad in (recorded.gradients or {}).items():
-        _number(cmp, f"gradient {name}", grad, (fresh.gradients or {}).get(name), references.get(name))
-    steps = recorded.step_values or []
-    step_references = recorded.step_references or [None] * len(steps)
-    for i, (a, b, ref) in enumerate(zip(steps, fresh.step_values or [None] * len(steps), step_references)):
-        _number(cmp, f"step {i} value", a, b, ref)
+    answered = {what: value for what, value, _ in fresh.numbers()}
+    for what, value, reference in recorded.numbers():
+        _number(cmp, what, value, answered.get(what), reference)
     return cmp

@@ -14,19 +14,10 @@ from pathlib import Path
 
 import numpy as np
 
-from tforacle.case import Outcome, Reference
+from tforacle.case import Reference
 from tforacle.compare import within
 from tforacle.exact import PRECISION
 from tforacle.store import Fixtures
-
-
-def numbers(outcome: Outcome) -> list[tuple[str, np.ndarray | None, Reference | None]]:
-    found = [("value", outcome.value, outcome.reference)]
-    found += [(f"gradient {k}", g, (outcome.gradient_references or {}).get(k)) for k, g in
-              (outcome.gradients or {}).items()]
-    found += [(f"step {i}", v, r) for i, (v, r) in
-              enumerate(zip(outcome.step_values or [], outcome.step_references or []))]
-    return found
 
 
 def relative_bounds(fixtures: Path) -> None:
@@ -61,7 +52,7 @@ def against_other_cpu(fixtures: Path, other: Path) -> None:
                 continue
             _, here = mine.load(obj)
             _, there = theirs.load(by_id[obj["id"]])
-            for (what, a, ref), (_, b, _) in zip(numbers(here), numbers(there)):
+            for (what, a, ref), (_, b, _) in zip(here.numbers(), there.numbers()):
                 if a is None or b is None or ref is None or a.tobytes() == b.tobytes():
                     continue
                 differing += 1
