@@ -1,4 +1,5 @@
-"""Shared test setup: the fixtures directory, a fixed hash seed (Keras 3 prints sets in error messages)."""
+"""Shared test setup: the fixtures directory, a fixed hash seed (Keras 3 prints sets in error messages), float
+warnings as errors in the correctness suite."""
 from __future__ import annotations
 
 import os
@@ -17,6 +18,14 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ["PYTHONHASHSEED"] = "0"
         sys.stdout.flush()
         os.execv(sys.executable, [sys.executable, "-m", "pytest", *sys.argv[1:]])
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # The correctness suite runs with numpy's float warnings as errors: the oracle's own arithmetic (inf * 0 in a
+    # bound, a NaN compared with a limit) must be deliberate, under np.errstate, never a stray warning.
+    for item in items:
+        if item.get_closest_marker("correctness"):
+            item.add_marker(pytest.mark.filterwarnings("error::RuntimeWarning"))
 
 
 def profile_dirs() -> list[Path]:

@@ -250,6 +250,37 @@ def test_quotient_of_infinite_numerator() -> None:
     assert mpmath.isinf(q.v) and q.e == 0.0
 
 
+def test_quotient_of_an_unbounded_infinite_numerator() -> None:
+    # inf / 2 where the inf itself is uncertain (e = inf, e.g. downstream of a norm that may compute as 0): the
+    # result may be anything, so e = inf (a forced inf, e = 0, is the test above)
+    q = B("inf", INF, "float32") / B(2, 0.0, "float32")
+    assert mpmath.isinf(q.v) and q.e == INF
+
+
+def test_certain_nan_absorbs_every_operand() -> None:
+    # README: an operand that is NaN with e = 0 makes the result NaN with e = 0 whatever the other operand is,
+    # even an unbounded one; the result rounds in the coarser dtype (float16 here)
+    nan, wide = B("nan", 0.0, "float16"), B(1, INF, "float32")
+    for r in (nan + wide, wide + nan, nan * wide, wide * nan, nan / wide, wide / nan, nan - wide, wide - nan):
+        assert mpmath.isnan(r.v) and r.e == 0.0 and r.dtype == "float16" and math.isnan(r.g)
+    # a NaN that is not certain (e = inf) absorbs nothing: the sum is NaN and unbounded
+    loose = B("nan", INF, "float32") + B(1, 0.0, "float32")
+    assert mpmath.isnan(loose.v) and loose.e == INF
+
+
+def test_certain_nan_in_a_sum_per_row() -> None:
+    # row 0: a certain NaN beside an unbounded 1: NaN with e = 0
+    # row 1: 1 (e = 0.5) + 2: no NaN, e = 0.5 + gamma(1) * 3.5 + tiny (float32)
+    # row 2: an uncertain NaN (e = inf) + 1: NaN with e = inf
+    x = np.asarray([[B("nan", 0.0, "float32"), B(1, INF, "float32")],
+                    [B(1, 0.5, "float32"), B(2, 0.0, "float32")],
+                    [B("nan", INF, "float32"), B(1, 0.0, "float32")]], object)
+    rows = X.total(x, (1,))
+    assert mpmath.isnan(rows[0].v) and rows[0].e == 0.0
+    assert rows[1].v == 3 and rows[1].e == 0.5 + (U32 / (1 - U32)) * 3.5 + TINY32
+    assert mpmath.isnan(rows[2].v) and rows[2].e == INF
+
+
 def test_divide_no_nan() -> None:
     # exact zero divisor: 0 with e = 0
     z = X.divide_no_nan(B(3, 0.5, "float32"), B(0, 0.0, "float32"))
@@ -261,6 +292,14 @@ def test_divide_no_nan() -> None:
     # otherwise a quotient: 3 / 4 = 0.75, e = u * 0.75
     q = X.divide_no_nan(B(3, 0.0, "float32"), B(4, 0.0, "float32"))
     assert (q.v, q.e) == (mpf(0.75), 0.75 * U32)
+
+
+def test_objects_keeps_python_numbers_as_objects() -> None:
+    # Python ints stay Python ints (no int64), a numpy scalar stays one 0-d element
+    ints = X.objects([1, 2])
+    assert ints.dtype == object and type(ints[0]) is int
+    scalar = X.objects(np.float32(1.5))
+    assert scalar.dtype == object and scalar.shape == () and type(scalar[()]) is np.float32
 
 
 # ---- sums ----------------------------------------------------------------------------------------------------
@@ -328,6 +367,36 @@ def test_sum_overflow_and_non_finite() -> None:
     # a finite exact sum whose float image overflows (2**1023 + 2**1023 in float64): |v| >= max, e = inf
     big = X.total(np.asarray([B(mpf(2) ** 1023, 0.0, "float64"), B(mpf(2) ** 1023, 0.0, "float64")], object))
     assert big.v == mpf(2) ** 1024 and big.e == INF
+
+
+def test_sum_overflow_of_a_partial_sum() -> None:
+    # 60000 + 60000 - 60000 in float16: the exact sum 60000 is finite, but left to right the partial sum 120000
+    # overflows and the result is inf (TF 2.21's tf.reduce_sum gives inf for exactly these three numbers).
+    # Positive terms reach 120000 >= 65504: e = inf. The same with the negative terms reaching it.
+    assert X.total(X.array(np.float16([60000, 60000, -60000]))).e == INF
+    assert X.total(X.array(np.float16([-40000, 30000, -40000]))).e == INF
+    # 30000 + 30000 - 30000: no order passes 60000 (positives 60000, negatives 30000); mass 90000, k = 3:
+    # e = gamma(2) * 90000 + 2 tiny = 2u/(1-2u) * 90000 + 2**-13, and 60000 + e < 65504: finite
+    s = X.total(X.array(np.float16([30000, 30000, -30000])))
+    assert s.v == 30000 and s.e == (2 * U16 / (1 - 2 * U16)) * 90000 + 2 * TINY16
+    # a term's own error counts on both sides: 32000 + 32000 (+-1000) - 32000 reaches 65000 + e >= 65504
+    t = X.total(np.asarray([B(32000, 0.0, "float16"), B(32000, 1000.0, "float16"), B(-32000, 0.0, "float16")],
+                           object))
+    assert t.e == INF
+    u = X.total(np.asarray([B(32000, 0.0, "float16"), B(32000, 0.0, "float16"), B(-32000, 0.0, "float16")],
+                           object))
+    assert u.e == (2 * U16 / (1 - 2 * U16)) * 96000 + 2 * TINY16
+
+
+def test_sum_reach_just_below_max() -> None:
+    # 65472 - 0.5 in float16: positives reach 65472, negatives 0.5; k = 2, mass 65472.5:
+    # e = gamma(1) * 65472.5 + tiny = 65472.5/2047 + 2**-14 = 31.98461... and 65472 + e = 65503.98 < 65504: finite
+    e = 65472.5 / 2047 + TINY16
+    assert X.total(X.array(np.float16([65472, -0.5]))).e == e
+    # the mirror image: negatives reach 65472
+    assert X.total(X.array(np.float16([-65472, 0.5]))).e == e
+    # negative terms with their errors: 65000 + 400 + 100 (e) = 65500, plus e >= 100: inf
+    assert X.total(np.asarray([B(-65000, 0.0, "float16"), B(-400, 100.0, "float16")], object)).e == INF
 
 
 def test_sum_gamma_infinite_for_many_float16_terms() -> None:
@@ -660,8 +729,8 @@ def test_keras3_default_reduction_and_dtype() -> None:
     # default reduction sum_over_batch_size, default dtype float32
     got = K3.exact(case("loss", {"y_true": T3, "y_pred": P3}))
     assert got.tolist() == -0.25
-    assert K3.loss_dtype({}, T3, P3) == "float32" and K3.loss_dtype({"dtype": "float16"}, T3, P3) == "float16"
-    assert K2.loss_dtype({"dtype": "float16"}, T3, P3) == "float64"
+    assert K3.loss_dtype({}, P3) == "float32" and K3.loss_dtype({"dtype": "float16"}, P3) == "float16"
+    assert K2.loss_dtype({"dtype": "float16"}, P3) == "float64"
 
 
 def test_mean_with_sample_weight_divides_by_weight_sum() -> None:
@@ -858,17 +927,16 @@ def test_masks() -> None:
 
 def test_mask_scale() -> None:
     m = np.asarray([True, False, False])
-    # total/valid = 3/1; empty: divide_no_nan 0 or `/` inf
-    assert mask_scale(m, "float64", no_nan=True) == 3
-    assert mask_scale(np.zeros(3, bool), "float64", no_nan=True) == 0
-    assert mask_scale(np.zeros(3, bool), "float64", no_nan=False) == mpf("inf")
-    assert mask_scale(np.zeros(0, bool), "float64", no_nan=False) != mask_scale(np.zeros(0, bool), "float64", False)
+    # total/valid = 3/1; nothing valid: `/` gives 3/0 = inf, and 0/0 = NaN for an empty mask
+    assert mask_scale(m, "float64") == 3
+    assert mask_scale(np.zeros(3, bool), "float64") == mpf("inf")
+    assert mpmath.isnan(mask_scale(np.zeros(0, bool), "float64"))
     # 3 valid of 9 in float32: 3
-    assert mask_scale(np.asarray([True] * 3 + [False] * 6), "float32", no_nan=False) == 3
+    assert mask_scale(np.asarray([True] * 3 + [False] * 6), "float32") == 3
     # 2 valid of 3: 3/2
-    assert mask_scale(np.asarray([True, True, False]), "float32", no_nan=False) == 1.5
+    assert mask_scale(np.asarray([True, True, False]), "float32") == 1.5
     # 3 valid of 2049 in float16: fl16(2049) = 2048 (ties to even), 2048 / 3 = 682.67 -> nearest on the 0.5 grid
-    assert mask_scale(np.asarray([True] * 3 + [False] * 2046), "float16", no_nan=False) == 682.5
+    assert mask_scale(np.asarray([True] * 3 + [False] * 2046), "float16") == 682.5
 
 
 def test_mean_over() -> None:
@@ -1050,6 +1118,15 @@ def test_gradient_through_the_reduction() -> None:
     assert got_n["y_pred"][0].tolist() == [[0.0, -0.8], [0.0, -0.8]]
 
 
+def test_gradient_of_a_mean_over_zero_weights_is_zero() -> None:
+    # mean_with_sample_weight with weights [0, 0]: divide_no_nan(sum, 0) = 0 whatever the losses, so the loss
+    # does not depend on y_pred: gradient 0 everywhere (TF: the gradient of divide_no_nan by an exact 0 is 0)
+    t, p = f64([[3, 4], [3, 4]]), f64([[1, 0], [1, 0]])
+    got = K3.exact_gradients(case("loss", {"y_true": t, "y_pred": p, "sample_weight": f64([0, 0])},
+                                  dtype="float64", reduction="mean_with_sample_weight"), ("y_pred",))
+    assert got["y_pred"][0].tolist() == [[0.0, 0.0], [0.0, 0.0]] and got["y_pred"][1].tolist() == [[0, 0], [0, 0]]
+
+
 def test_gradient_in_the_clamped_region() -> None:
     # y_pred = 0: s_p = 0 below the floor, r_p held at the clamp (r' = 0); d(-c)/dp = -(t/|t|) r_p.
     # keras3 float64: r_p = cap = 1e7 exactly: -[0.6, 0.8] * 1e7
@@ -1147,8 +1224,26 @@ def test_mask_scale_raises_no_float_warnings() -> None:
     import warnings
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        assert mask_scale(np.zeros(3, bool), "float64", no_nan=False) == mpf("inf")     # 3/0 (divide)
-        assert mpmath.isnan(mask_scale(np.zeros(0, bool), "float64", no_nan=False))    # 0/0 (invalid)
+        assert mask_scale(np.zeros(3, bool), "float64") == mpf("inf")     # 3/0 (divide)
+        assert mpmath.isnan(mask_scale(np.zeros(0, bool), "float64"))    # 0/0 (invalid)
+
+
+def test_sums_and_stored_bounds_raise_no_float_warnings() -> None:
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        # float images inf + (-inf) (invalid) in a sum whose exact value is NaN... and inf - inf
+        s = X.total(np.asarray([B("inf", 0.0, "float32"), B("-inf", 0.0, "float32")], object))
+        assert mpmath.isnan(s.v) and s.e == 0.0
+        # float64 images that overflow when summed (over): 2**1023 + 2**1023
+        big = X.total(np.asarray([B(mpf(2) ** 1023, 0.0, "float64"), B(mpf(2) ** 1023, 0.0, "float64")], object))
+        assert big.e == INF
+        # an exact value beyond float64's range (and its bound): stored as inf
+        beyond = np.asarray([B(mpf(2) ** 1100, 1.0, "float64")], object)
+        assert X.to_float64(beyond).tolist() == [INF] and X.to_bound(beyond).tolist() == [INF]
+        # certain NaNs met inside numpy's loops
+        nans = X.array(np.float32([np.nan, np.nan]))
+        assert all(mpmath.isnan(b.v) and b.e == 0.0 for b in nans * X.array(np.float32([1, 2])))
 
 
 def test_gradient_raises_no_float_warnings() -> None:

@@ -44,8 +44,7 @@ def norm_backward(a: np.ndarray, s: np.ndarray, r: np.ndarray, xbar: np.ndarray,
                   clamp: X.Clamp) -> np.ndarray:
     """The gradient reaching a through x = a * r(s), s = sum_axis(a*a), given xbar."""
     axes = X.axis_tuple(axis, a.ndim)
-    slope = np.asarray(np.frompyfunc(lambda v, w: derivative_of_inverse_norm(v, w, clamp), 2, 1)(s, r),
-                       dtype=object).reshape(np.shape(s))
+    slope = X.objects(np.frompyfunc(lambda v, w: derivative_of_inverse_norm(v, w, clamp), 2, 1)(s, r))
     through_s = slope * X.total(xbar * a, axes, keepdims=True)
     return xbar * r + a * (through_s * TWO)
 
@@ -54,8 +53,7 @@ def unbroadcast(g: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     """Sums g over the dims that broadcasting added or stretched, back to `shape`."""
     lead = g.ndim - len(shape)
     axes = tuple(range(lead)) + tuple(lead + i for i, n in enumerate(shape) if n == 1 and g.shape[lead + i] != 1)
-    summed = X.total(g, axes, keepdims=True) if axes else g
-    return np.asarray(summed, dtype=object).reshape(shape)
+    return X.objects(X.total(g, axes)).reshape(shape)
 
 
 def cosine_backward(t: np.ndarray, p: np.ndarray, axis: Any, clamp: X.Clamp,
@@ -65,7 +63,7 @@ def cosine_backward(t: np.ndarray, p: np.ndarray, axis: Any, clamp: X.Clamp,
     x, y = t * rt, p * rp
     shape = np.broadcast_shapes(t.shape, p.shape)
     axes = X.axis_tuple(axis, len(shape))
-    spread = np.broadcast_to(np.expand_dims(np.asarray(dc, dtype=object), axes), shape)
-    xbar = unbroadcast(np.asarray(spread * np.broadcast_to(y, shape), dtype=object), x.shape)
-    ybar = unbroadcast(np.asarray(spread * np.broadcast_to(x, shape), dtype=object), y.shape)
+    spread = np.broadcast_to(np.expand_dims(dc, axes), shape)
+    xbar = unbroadcast(spread * np.broadcast_to(y, shape), x.shape)
+    ybar = unbroadcast(spread * np.broadcast_to(x, shape), y.shape)
     return norm_backward(t, st, rt, xbar, axis, clamp), norm_backward(p, sp, rp, ybar, axis, clamp)

@@ -60,7 +60,7 @@ class Profile(ABC):
         """How 1/norm is kept finite, with the clamp constant rounded to `dtype`."""
 
     @abstractmethod
-    def loss_dtype(self, args: dict[str, Any], y_true: np.ndarray, y_pred: np.ndarray) -> str:
+    def loss_dtype(self, args: dict[str, Any], y_pred: np.ndarray) -> str:
         """The dtype the loss class computes in."""
 
     @abstractmethod
@@ -116,7 +116,7 @@ class Profile(ABC):
                    "compute_average_loss": exact_average_loss}[case.api]
         # numpy reports the bound's own inf * 0 (counted as unbounded) as a float error: not one of TF's
         with np.errstate(all="ignore"):
-            return np.asarray(compute(case), dtype=object)   # asarray: numpy makes 0-d object results bare scalars
+            return X.objects(compute(case))
 
     def exact(self, case: Case) -> np.ndarray:
         """expected.exact: the exact answer rounded once to float64."""
@@ -132,7 +132,7 @@ class Profile(ABC):
         y_true, y_pred = case.inputs["y_true"], case.inputs["y_pred"]
         assert isinstance(y_true, np.ndarray) and isinstance(y_pred, np.ndarray)
         if case.api == "loss":
-            dtype, align = self.loss_dtype(case.args, y_true, y_pred), self.align_for_loss(case.args)
+            dtype, align = self.loss_dtype(case.args, y_pred), self.align_for_loss(case.args)
         else:
             dtype, align = dtype_of(y_pred).name, self.align_for_function()
         axis = case.args.get("axis", -1)
@@ -141,18 +141,18 @@ class Profile(ABC):
         reduced = X.axis_tuple(axis, len(shape))
         losses = X.Linear.units(tuple(n for i, n in enumerate(shape) if i not in reduced))
         value = self.reduce_losses(case, losses, dtype) if case.api == "loss" else losses
-        target = X.total(np.asarray(value, dtype=object))
+        target = X.total(value)
         coef = target.coef if isinstance(target, X.Linear) else {}
-        dc = np.asarray([-coef.get(j, 0) for j in range(losses.size)], dtype=object).reshape(losses.shape)
-        with np.errstate(all="ignore"):
-            tbar, pbar = cosine_backward(t, p, axis, self.clamp(dtype), dc)
+        dc = X.objects([-coef.get(j, 0) for j in range(losses.size)]).reshape(losses.shape)
         out = {}
-        for name, grad in (("y_true", tbar), ("y_pred", pbar)):
-            if name in names:
-                source = case.inputs[name]
-                assert isinstance(source, np.ndarray)
-                answer = X.cast(np.asarray(grad, dtype=object).reshape(source.shape), dtype_of(source).name)
-                out[name] = (X.to_float64(answer), X.to_bound(answer))
+        with np.errstate(all="ignore"):   # as in evaluate: the bound's own inf * 0 and NaN are not TF's errors
+            tbar, pbar = cosine_backward(t, p, axis, self.clamp(dtype), dc)
+            for name, grad in (("y_true", tbar), ("y_pred", pbar)):
+                if name in names:
+                    source = case.inputs[name]
+                    assert isinstance(source, np.ndarray)
+                    answer = X.cast(X.objects(grad).reshape(source.shape), dtype_of(source).name)
+                    out[name] = (X.to_float64(answer), X.to_bound(answer))
         return out
 
     def exact_function(self, case: Case) -> np.ndarray:
@@ -164,9 +164,8 @@ class Profile(ABC):
     def exact_loss(self, case: Case) -> np.ndarray:
         args, y_true, y_pred = case.args, case.inputs["y_true"], case.inputs["y_pred"]
         assert isinstance(y_true, np.ndarray) and isinstance(y_pred, np.ndarray)
-        dtype = self.loss_dtype(args, y_true, y_pred)
-        losses = np.asarray(-self.cosine(y_true, y_pred, args.get("axis", -1), dtype, self.align_for_loss(args)),
-                            dtype=object)
+        dtype = self.loss_dtype(args, y_pred)
+        losses = X.objects(-self.cosine(y_true, y_pred, args.get("axis", -1), dtype, self.align_for_loss(args)))
         return self.reduce_losses(case, losses, dtype)
 
     def reduce_losses(self, case: Case, losses: np.ndarray, dtype: str) -> np.ndarray:
@@ -178,7 +177,7 @@ class Profile(ABC):
         mask = case.inputs.get("mask")
         if mask is not None:   # the Keras mask on y_pred becomes (part of) the sample weight
             assert isinstance(mask, np.ndarray)
-            sw = self.apply_mask(sw, mask.astype(bool), reduction, dtype)
+            sw = self.apply_mask(sw, mask, reduction, dtype)
         weighted, w = self.weigh(losses, sw)
         return self.reduce(weighted, w, reduction, dtype, args.get("replicas", 1))
 
@@ -246,22 +245,20 @@ def mean_over(x: np.ndarray, first_axis: int) -> np.ndarray:
     if not axes:
         return x
     count = int(np.prod([x.shape[a] for a in axes]))
-    sums = np.asarray(X.total(x, axes), dtype=object)
+    sums = X.objects(X.total(x, axes))
     if count == 0:   # reduce_mean over a zero-size axis is 0/0 = NaN in TF; mpmath would raise
         return X.elementwise(lambda _: X.NAN, sums)
-    return np.asarray(sums / count, dtype=object)
+    return X.objects(sums / count)
 
 
-def mask_scale(mask: np.ndarray, dtype: str, no_nan: bool) -> Any:
+def mask_scale(mask: np.ndarray, dtype: str) -> Any:
     """The weight a valid entry gets under a mean-like reduction: total / valid, as TF computes it in `dtype`
     (both counts cast to `dtype`, the quotient rounded to it). `valid` is the sum of the mask in `dtype`, exact
-    while the count is representable (up to 256 in bfloat16, 2048 in float16). no_nan: divide_no_nan (0 when
-    nothing is valid) instead of `/` (inf, or NaN for an empty mask)."""
+    while the count is representable (up to 256 in bfloat16, 2048 in float16). With nothing valid it is Keras 2's
+    `/`: inf, or NaN for an empty mask (Keras 3's divide_no_nan gives 0 there, inside a `where` that discards it)."""
     np_dtype = DTYPES[dtype].numpy
     total, valid = (np.asarray(n).astype(np_dtype) for n in (mask.size, np.count_nonzero(mask)))
-    if no_nan and not np.count_nonzero(mask):
-        return X.constant(0.0, dtype)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore"):
         return X.constant(float(total / valid), dtype)
 
 
@@ -270,7 +267,7 @@ def keras_args(args: dict[str, Any]) -> dict[str, Any]:
 
 
 def multiply(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return np.asarray(a * b, dtype=object).reshape(np.broadcast_shapes(np.shape(a), np.shape(b)))
+    return X.objects(a * b)
 
 
 class Keras2(Profile):
@@ -282,7 +279,7 @@ class Keras2(Profile):
     def clamp(self, dtype: str) -> X.Clamp:
         return X.Clamp("max", X.constant(1e-12, dtype))   # l2_normalize: rsqrt(max(sum of squares, 1e-12))
 
-    def loss_dtype(self, args: dict[str, Any], y_true: np.ndarray, y_pred: np.ndarray) -> str:
+    def loss_dtype(self, args: dict[str, Any], y_pred: np.ndarray) -> str:
         return dtype_of(y_pred).name
 
     def weight(self, weight: Input, dtype: str) -> np.ndarray:
@@ -299,7 +296,7 @@ class Keras2(Profile):
         return lambda t, p: (t, p)
 
     def weigh(self, losses: np.ndarray, weight: np.ndarray | None) -> tuple[np.ndarray, np.ndarray | None]:
-        return tf_weight_rank_rule(losses, np.asarray(1, dtype=object) if weight is None else weight)
+        return tf_weight_rank_rule(losses, X.objects(1) if weight is None else weight)
 
     def apply_mask(self, weight: np.ndarray | None, mask: np.ndarray, reduction: str | None,
                    dtype: str) -> np.ndarray:
@@ -308,7 +305,7 @@ class Keras2(Profile):
         # the mask's rank (tf_align_weight) and multiplied by it, or the mask alone.
         float_mask = X.array(mask, dtype)
         if reduction in ("auto", "sum_over_batch_size"):
-            float_mask = multiply(float_mask, np.asarray(mask_scale(mask, dtype, no_nan=False), dtype=object))
+            float_mask = multiply(float_mask, mask_scale(mask, dtype))
         if weight is None:
             return float_mask
         return multiply(tf_align_weight(float_mask, weight), float_mask)
@@ -318,13 +315,12 @@ class Keras2(Profile):
         dtype = configured_dtype(args)
         y_true, y_pred = inputs["y_true"], inputs["y_pred"]
         assert isinstance(y_true, np.ndarray) and isinstance(y_pred, np.ndarray)
-        values = np.asarray(self.cosine(y_true, y_pred, args.get("axis", -1), dtype, keras2_squeeze_or_expand),
-                            dtype=object)
+        values = self.cosine(y_true, y_pred, args.get("axis", -1), dtype, keras2_squeeze_or_expand)
         if "sample_weight" not in inputs:
             return X.total(values), X.constant(values.size, dtype)
         w = tf_align_weight(values, self.weight(inputs["sample_weight"], dtype))
         if w.ndim == 0 or (w.ndim == values.ndim and all(a in (1, b) for a, b in zip(w.shape, values.shape))):
-            w = multiply(w, np.ones(values.shape, dtype=object))   # broadcast_weights succeeded
+            w = multiply(w, X.objects(np.ones(values.shape)))   # broadcast_weights succeeded
         else:
             values = mean_over(values, w.ndim)                   # its ValueError path: mean down to w's rank
         return X.total(multiply(values, w)), X.total(w)
@@ -336,18 +332,17 @@ class Keras2(Profile):
             return weighted
         s = X.total(weighted)
         if reduction == "sum":
-            return np.asarray(s, dtype=object)
-        return np.asarray(divide_no_nan(s, X.constant(weighted.size, dtype)), dtype=object)
+            return X.objects(s)
+        return X.objects(divide_no_nan(s, X.constant(weighted.size, dtype)))
 
 
 def keras2_squeeze_or_expand(t: np.ndarray, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """losses_utils.squeeze_or_expand_dimensions(y_pred, y_true) with static ranks."""
     diff = p.ndim - t.ndim
-    if diff != 1 or p.shape[-1] == 1:
-        if diff == 1 and p.shape[-1] == 1:
-            p = squeeze_last(p)
-        elif diff == -1 and t.shape[-1] == 1:
-            t = squeeze_last(t)
+    if diff == 1 and p.shape[-1] == 1:
+        p = squeeze_last(p)
+    elif diff == -1 and t.shape[-1] == 1:
+        t = squeeze_last(t)
     return t, p
 
 
@@ -374,7 +369,7 @@ class Keras3(Profile):
         # ops.normalize: min(rsqrt(sum of squares), 1/epsilon), backend.epsilon() = 1e-7 (inf in float16)
         return X.Clamp("min", X.constant(1.0 / 1e-7, dtype))
 
-    def loss_dtype(self, args: dict[str, Any], y_true: np.ndarray, y_pred: np.ndarray) -> str:
+    def loss_dtype(self, args: dict[str, Any], y_pred: np.ndarray) -> str:
         return configured_dtype(args)     # floatx(), not the inputs' dtype
 
     def align_for_loss(self, args: dict[str, Any]) -> Aligner:
@@ -392,10 +387,8 @@ class Keras3(Profile):
         # 0) (an all-masked batch weighs 0, no NaN), else the mask cast to the loss dtype; then
         # squeeze_or_expand_to_same_rank(mask, weight) and the product, or the mask alone.
         if reduction in ("mean", "sum_over_batch_size"):
-            scale = mask_scale(mask, dtype, no_nan=True)
-            float_mask = np.where(mask, np.full(mask.shape, scale, dtype=object),
-                                  np.full(mask.shape, X.constant(0.0, dtype), dtype=object))
-            float_mask = np.asarray(float_mask, dtype=object).reshape(mask.shape)
+            scale = mask_scale(mask, dtype)
+            float_mask = X.objects(np.where(mask, scale, X.constant(0.0, dtype)))
         else:
             float_mask = X.array(mask, dtype)
         if weight is None:
@@ -414,18 +407,17 @@ class Keras3(Profile):
         dtype = configured_dtype(args)
         y_true, y_pred = inputs["y_true"], inputs["y_pred"]
         assert isinstance(y_true, np.ndarray) and isinstance(y_pred, np.ndarray)
-        values = np.asarray(self.cosine(y_true, y_pred, args.get("axis", -1), dtype_of(y_pred).name,
-                                        keras3_same_rank), dtype=object)
-        values = np.asarray(X.cast(values, dtype), dtype=object)
+        values = X.cast(self.cosine(y_true, y_pred, args.get("axis", -1), dtype_of(y_pred).name, keras3_same_rank),
+                        dtype)
         w = None
         if "sample_weight" in inputs:
             w = self.weight(inputs["sample_weight"], dtype)
             values, w = keras3_same_rank(values, w)
             values = mean_over(values, w.ndim)
-            w = multiply(w, np.ones(values.shape, dtype=object))
+            w = multiply(w, X.objects(np.ones(values.shape)))
             values = multiply(values, w)
-            w = mean_over(w, 1) if w.ndim > 1 else w
-        values = mean_over(values, 1) if values.ndim > 1 else values
+            w = mean_over(w, 1)
+        values = mean_over(values, 1)
         if w is not None:
             count = X.total(w)
         else:
@@ -438,13 +430,13 @@ class Keras3(Profile):
             return weighted
         s = X.total(weighted)
         if reduction == "sum":
-            return np.asarray(s, dtype=object)
+            return X.objects(s)
         if reduction == "mean_with_sample_weight" and weight is not None:
             mean = divide_no_nan(s, X.total(weight))
         else:
             mean = divide_no_nan(s, X.constant(weighted.size, dtype))
         # scale_loss_for_distribution: the mean-like reductions divide by the replica count themselves
-        return np.asarray(mean * X.constant(1.0 / replicas, dtype) if replicas > 1 else mean, dtype=object)
+        return X.objects(mean * X.constant(1.0 / replicas, dtype) if replicas > 1 else mean)
 
 
 PROFILES: dict[str, Profile] = {p.name: p for p in (Keras2(), Keras3())}
