@@ -2,7 +2,7 @@
 
 Zero rows, norms straddling each generation's clamp (Keras 2 clamps the squared norm at 1e-12, Keras 3 the norm at
 1e-7; both thresholds are probed in both profiles), parallel/antiparallel vectors, cancellation, NaN/Inf/-0.0,
-subnormals, overflowing sums of squares, degenerate weights, empty batches and integer inputs.
+subnormals, overflowing sums of squares and partial sums, degenerate weights, empty batches and integer inputs.
 """
 from __future__ import annotations
 
@@ -122,6 +122,16 @@ class Special:
                 yield self.loss("overflow", arr(t * scale, dtype), arr(t * scale, dtype),
                                 ["overflow", "both", f"scale-{scale:g}"])
 
+    def partial_overflow(self) -> Iterator[Case]:
+        """float16 weighted losses whose sum is finite (-60000) but whose partial sums overflow in some order: TF's
+        reduce_sum of [-60000, -60000, 60000] is -inf. The bound is inf there (any answer is right)."""
+        same = arr(np.tile([1.0, 0.0], (3, 1)), "float16")   # y_true == y_pred: every loss is -1
+        dtype_arg = {"dtype": "float16"} if self.profile.name == "keras3" else {}
+        for weights in ([60000.0, 60000.0, -60000.0], [60000.0, -60000.0, 60000.0], [30000.0, 30000.0, -30000.0]):
+            for reduction in ("sum", "sum_over_batch_size"):
+                yield self.loss("partial-overflow", same, same, ["partial-overflow"], reduction,
+                                arr(weights, "float16"), **dtype_arg)
+
     def weights(self) -> Iterator[Case]:
         for dtype in ("float32", "float16"):
             t, p = arr(self.normal((4, 3)), dtype), arr(self.normal((4, 3)), dtype)
@@ -182,7 +192,8 @@ class Special:
 
     def all(self) -> Iterator[Case]:
         for family in (self.zero_rows, self.clamp, self.parallel, self.orthogonal, self.non_finite, self.overflow,
-                       self.weights, self.empty, self.integers, self.rank_rules, self.scalars):
+                       self.weights, self.empty, self.integers, self.rank_rules, self.scalars,
+                       self.partial_overflow):
             yield from family()
 
 
