@@ -357,7 +357,8 @@ def axis_tuple(axis: int | Sequence[int], rank: int) -> tuple[int, ...]:
 
 def total(x: np.ndarray, axis: tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
     """Sum over axis (all axes if None). The bound of a sum of k terms that may be non-zero, in any order or
-    tree: sum(e_i) + gamma_(k-1) * sum(|v_i| + e_i) + (k-1) * tiny (each addition may flush a tiny result)."""
+    tree: sum(e_i) + gamma_(k-1) * sum(|v_i| + e_i) + (k-1) * tiny (each addition may flush a tiny result); inf
+    where a partial sum, in some order, may overflow."""
     if (active := _ACTIVE.get()) is not None:
         return active.total(x, axis, keepdims)
     x = objects(x)
