@@ -388,6 +388,12 @@ def test_sum_overflow_of_a_partial_sum() -> None:
     assert u.e == (2 * U16 / (1 - 2 * U16)) * 96000 + 2 * TINY16
 
 
+def test_one_live_term_at_max_does_not_overflow() -> None:
+    # 65504 + 0 in float16: one non-zero term, so nothing rounds and nothing can overflow: e = 0
+    assert X.total(X.array(np.float16([65504, 0]))).e == 0.0
+    assert X.total(X.array(np.float16([0, -65504, 0]))).e == 0.0
+
+
 def test_sum_reach_just_below_max() -> None:
     # 65472 - 0.5 in float16: positives reach 65472, negatives 0.5; k = 2, mass 65472.5:
     # e = gamma(1) * 65472.5 + tiny = 65472.5/2047 + 2**-14 = 31.98461... and 65472 + e = 65503.98 < 65504: finite
