@@ -1,0 +1,251 @@
+using System;
+using System.Collections.Generic;
+using System.Numerics.Tensors;
+using System.Threading;
+
+namespace CosineParity;
+
+/// <summary>
+/// Keras's loss class <c>keras.losses.CosineSimilarity(axis=-1, reduction=..., name="cosine_similarity")</c> (and
+/// Keras 3's <c>dtype</c> argument), called as <c>loss(y_true, y_pred, sample_weight)</c>: the per-sample
+/// <c>-cosine</c> of <c>y_true</c> and <c>y_pred</c> along <see cref="Axis"/>, weighted and reduced exactly as the
+/// chosen <see cref="KerasProfile"/> does, in its compute dtype. Keras 3 computes in <see cref="DType"/> (float32 by
+/// default) whatever the inputs are; Keras 2 in the inputs' dtype, which both must share.
+/// </summary>
+/// <remarks>
+/// Thread-safe: a loss object holds only its arguments and an immutable plan of the last call's shapes, swapped
+/// atomically. Calls with unchanged shapes reuse that plan; the destination overloads then allocate nothing.
+/// </remarks>
+public sealed class CosineSimilarityLoss
+{
+    private CallPlan? _lastPlan;
+
+    /// <summary>Builds the loss as <c>CosineSimilarity(axis=..., reduction=..., name=..., dtype=...)</c> would.</summary>
+    /// <param name="profile">The Keras generation to imitate (default <see cref="KerasProfile.Keras3"/>, what <c>tf.keras</c> is today).</param>
+    /// <param name="axis">The axis or axes of the cosine (default <c>-1</c>).</param>
+    /// <param name="reduction">The reduction (default: the profile's, <c>"auto"</c> or <c>"sum_over_batch_size"</c>).</param>
+    /// <param name="dtype">Keras 3's <c>dtype</c>: the dtype the loss computes in (default float32, <c>floatx()</c>). Keras 2 takes none.</param>
+    /// <param name="name">The loss's name (default <c>"cosine_similarity"</c>).</param>
+    /// <exception cref="KerasArgumentException">The profile has no such reduction (Keras: <c>ValueError</c>), or Keras 2 was given a dtype (<c>TypeError</c>).</exception>
+    public CosineSimilarityLoss(
+        KerasProfile? profile = null, Axes? axis = null, LossReduction? reduction = null, KerasDType? dtype = null,
+        string name = "cosine_similarity")
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        Profile = profile ?? KerasProfile.Keras3;
+        Axis = axis ?? Axes.Last;
+        Reduction = reduction ?? Profile.DefaultReduction;
+        Profile.ValidateReduction(Reduction);
+        Profile.ValidateDTypeArgument(dtype);
+        DType = dtype;
+        Name = name;
+    }
+
+    /// <summary>
+    /// Builds the loss from Keras's keyword arguments, as <c>CosineSimilarity(**arguments)</c>: <c>axis</c> (an int or a
+    /// list of ints), <c>reduction</c> (Keras's spelling; <see langword="null"/> is Python's <c>None</c>), <c>name</c>,
+    /// and for Keras 3 <c>dtype</c> (a dtype name). Any other keyword fails as it fails in Python.
+    /// </summary>
+    /// <param name="profile">The Keras generation.</param>
+    /// <param name="arguments">The keyword arguments by name.</param>
+    /// <returns>The loss.</returns>
+    /// <exception cref="KerasArgumentException">A keyword the generation does not take (<c>TypeError</c>) or a reduction it lacks (<c>ValueError</c>).</exception>
+    /// <exception cref="ArgumentException">A known keyword with a value of the wrong type.</exception>
+    public static CosineSimilarityLoss FromKerasArguments(KerasProfile profile, IReadOnlyDictionary<string, object?> arguments)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        ArgumentNullException.ThrowIfNull(arguments);
+        Axes? axis = null;
+        LossReduction? reduction = null;
+        KerasDType? dtype = null;
+        string name = "cosine_similarity";
+        foreach ((string key, object? value) in arguments)
+        {
+            switch (key)
+            {
+                case "axis":
+                    axis = value switch
+                    {
+                        int one => Axes.One(one),
+                        IEnumerable<int> list => Axes.List([.. list]),
+                        _ => throw new ArgumentException($"axis must be an int or a list of ints, not {value ?? "None"}", nameof(arguments)),
+                    };
+                    break;
+                case "reduction" when value is null or string:
+                    reduction = profile.ParseReduction((string?)value);
+                    break;
+                case "name" when value is string text:
+                    name = text;
+                    break;
+                case "dtype" when profile.TakesDTypeArgument:
+                    dtype = value is string dtypeName ? KerasDTypes.Parse(dtypeName)
+                        : throw new ArgumentException($"dtype must be a dtype name, not {value ?? "None"}", nameof(arguments));
+                    break;
+                case "reduction" or "name":
+                    throw new ArgumentException($"{key} must be a string, not {value ?? "None"}", nameof(arguments));
+                default:
+                    throw new KerasArgumentException(
+                        $"CosineSimilarity.__init__() got an unexpected keyword argument '{key}'", TensorFlowErrorType.TypeError);
+            }
+        }
+
+        return new CosineSimilarityLoss(profile, axis, reduction, dtype, name);
+    }
+
+    /// <summary>The Keras generation imitated.</summary>
+    public KerasProfile Profile { get; }
+
+    /// <summary>The axis or axes of the cosine.</summary>
+    public Axes Axis { get; }
+
+    /// <summary>The reduction.</summary>
+    public LossReduction Reduction { get; }
+
+    /// <summary>Keras 3's <c>dtype</c> argument as given (<see langword="null"/>: float32, Keras's default; always null for Keras 2).</summary>
+    public KerasDType? DType { get; }
+
+    /// <summary>The loss's name.</summary>
+    public string Name { get; }
+
+    /// <summary>
+    /// <c>loss(y_true, y_pred, sample_weight)</c> into a caller's buffer; allocation-free while shapes repeat.
+    /// </summary>
+    /// <typeparam name="TTrue">Element type of <paramref name="yTrue"/>: Half, BFloat16, float, double, or long.</typeparam>
+    /// <typeparam name="TPred">Element type of <paramref name="yPred"/>: as <typeparamref name="TTrue"/>.</typeparam>
+    /// <typeparam name="TResult">The element type of the compute dtype, which is the result's (see <see cref="ResultDType{TTrue, TPred}"/>).</typeparam>
+    /// <param name="yTrue">The targets.</param>
+    /// <param name="yPred">The predictions.</param>
+    /// <param name="sampleWeight">The sample weight, or <see cref="SampleWeight{T}.None"/>.</param>
+    /// <param name="mask">A Keras mask on <paramref name="yPred"/>, or <see cref="KerasMask.None"/>.</param>
+    /// <param name="destination">Receives the result in row-major order: one element when reduced, else the weighted losses (see <see cref="GetResultShape{TTrue, TPred, TResult}"/>).</param>
+    /// <param name="inputKind">Whether the inputs stand for TF tensors or numpy arrays (only Keras 2 tells them apart).</param>
+    /// <exception cref="KerasShapeException">Shapes that do not broadcast or squeeze (TF: <c>InvalidArgumentError</c>).</exception>
+    /// <exception cref="KerasAxisException">An axis outside an input's rank (TF: <c>InvalidArgumentError</c>).</exception>
+    /// <exception cref="KerasDTypeException">Element types Keras 2 cannot combine (TF: <c>InvalidArgumentError</c> or <c>TypeError</c>).</exception>
+    /// <exception cref="ArgumentException"><typeparamref name="TResult"/> is not the compute dtype, or <paramref name="destination"/> has the wrong length.</exception>
+    public void Compute<TTrue, TPred, TResult>(
+        ReadOnlyTensorSpan<TTrue> yTrue, ReadOnlyTensorSpan<TPred> yPred, SampleWeight<TResult> sampleWeight, KerasMask mask,
+        Span<TResult> destination, InputKind inputKind = InputKind.Tensor)
+    {
+        CallPlan plan = PlanFor(yTrue, yPred, sampleWeight, mask, inputKind);
+        if (destination.Length != plan.ResultLength)
+        {
+            throw new ArgumentException(
+                $"destination holds {destination.Length} elements; the result has shape {Shape.Format(plan.ResultDims)} ({plan.ResultLength} elements)",
+                nameof(destination));
+        }
+
+        Evaluation.Loss(plan, Profile, yTrue, yPred, sampleWeight, mask, destination);
+    }
+
+    /// <summary><c>loss(y_true, y_pred, sample_weight)</c> with inputs as flat row-major spans and shapes.</summary>
+    /// <typeparam name="TTrue">Element type of <paramref name="yTrue"/>.</typeparam>
+    /// <typeparam name="TPred">Element type of <paramref name="yPred"/>.</typeparam>
+    /// <typeparam name="TResult">The compute dtype's element type.</typeparam>
+    /// <param name="yTrue">The targets, row-major.</param>
+    /// <param name="yTrueShape">Their shape.</param>
+    /// <param name="yPred">The predictions, row-major.</param>
+    /// <param name="yPredShape">Their shape.</param>
+    /// <param name="destination">Receives the result.</param>
+    /// <param name="sampleWeight">The sample weight, or none.</param>
+    /// <exception cref="ArgumentException">A span's length does not match its shape, or see <see cref="Compute{TTrue, TPred, TResult}(ReadOnlyTensorSpan{TTrue}, ReadOnlyTensorSpan{TPred}, SampleWeight{TResult}, KerasMask, Span{TResult}, InputKind)"/>.</exception>
+    public void Compute<TTrue, TPred, TResult>(
+        ReadOnlySpan<TTrue> yTrue, ReadOnlySpan<nint> yTrueShape, ReadOnlySpan<TPred> yPred, ReadOnlySpan<nint> yPredShape,
+        Span<TResult> destination, SampleWeight<TResult> sampleWeight = default) =>
+        Compute(Dense(yTrue, yTrueShape, nameof(yTrue)), Dense(yPred, yPredShape, nameof(yPred)), sampleWeight, KerasMask.None, destination);
+
+    /// <summary><c>loss(y_true, y_pred, sample_weight)</c> as a new tensor of the result's shape and dtype.</summary>
+    /// <typeparam name="TTrue">Element type of <paramref name="yTrue"/>.</typeparam>
+    /// <typeparam name="TPred">Element type of <paramref name="yPred"/>.</typeparam>
+    /// <typeparam name="TResult">The compute dtype's element type.</typeparam>
+    /// <param name="yTrue">The targets.</param>
+    /// <param name="yPred">The predictions.</param>
+    /// <param name="sampleWeight">The sample weight, or none.</param>
+    /// <param name="mask">A Keras mask on <paramref name="yPred"/>, or none.</param>
+    /// <param name="inputKind">Tensors or numpy arrays (Keras 2 only).</param>
+    /// <returns>The reduced value (shape <c>[]</c>) or the weighted losses.</returns>
+    public Tensor<TResult> Compute<TTrue, TPred, TResult>(
+        ReadOnlyTensorSpan<TTrue> yTrue, ReadOnlyTensorSpan<TPred> yPred, SampleWeight<TResult> sampleWeight = default,
+        KerasMask mask = default, InputKind inputKind = InputKind.Tensor)
+    {
+        CallPlan plan = PlanFor(yTrue, yPred, sampleWeight, mask, inputKind);
+        var values = new TResult[plan.ResultLength];
+        Evaluation.Loss(plan, Profile, yTrue, yPred, sampleWeight, mask, values);
+        return Tensor.Create(values, Lengths(plan.ResultDims));
+    }
+
+    /// <summary><c>loss(y_true, y_pred, sample_weight)</c> for inputs of the compute dtype (a Keras 3 loss of float32
+    /// over float32 tensors, a Keras 2 loss over any one dtype).</summary>
+    /// <typeparam name="T">The element type of both inputs and of the result.</typeparam>
+    /// <param name="yTrue">The targets.</param>
+    /// <param name="yPred">The predictions.</param>
+    /// <param name="sampleWeight">The sample weight, or none.</param>
+    /// <param name="mask">A Keras mask on <paramref name="yPred"/>, or none.</param>
+    /// <returns>The reduced value (shape <c>[]</c>) or the weighted losses.</returns>
+    /// <exception cref="ArgumentException">The loss computes in another dtype than <typeparamref name="T"/>.</exception>
+    public Tensor<T> Compute<T>(Tensor<T> yTrue, Tensor<T> yPred, SampleWeight<T> sampleWeight = default, KerasMask mask = default)
+    {
+        ArgumentNullException.ThrowIfNull(yTrue);
+        ArgumentNullException.ThrowIfNull(yPred);
+        return Compute<T, T, T>(yTrue, yPred, sampleWeight, mask);
+    }
+
+    /// <summary>The shape of the result for these inputs (their data is not read).</summary>
+    /// <typeparam name="TTrue">Element type of <paramref name="yTrue"/>.</typeparam>
+    /// <typeparam name="TPred">Element type of <paramref name="yPred"/>.</typeparam>
+    /// <typeparam name="TResult">The compute dtype's element type.</typeparam>
+    /// <param name="yTrue">The targets.</param>
+    /// <param name="yPred">The predictions.</param>
+    /// <param name="sampleWeight">The sample weight, or none.</param>
+    /// <param name="mask">A Keras mask, or none.</param>
+    /// <param name="inputKind">Tensors or numpy arrays.</param>
+    /// <returns>The dimensions of the result (<c>[]</c> when reduced).</returns>
+    public nint[] GetResultShape<TTrue, TPred, TResult>(
+        ReadOnlyTensorSpan<TTrue> yTrue, ReadOnlyTensorSpan<TPred> yPred, SampleWeight<TResult> sampleWeight = default,
+        KerasMask mask = default, InputKind inputKind = InputKind.Tensor) =>
+        Lengths(PlanFor(yTrue, yPred, sampleWeight, mask, inputKind).ResultDims);
+
+    /// <summary>The dtype this loss computes in and returns for inputs of these element types.</summary>
+    /// <typeparam name="TTrue">Element type of <c>y_true</c>.</typeparam>
+    /// <typeparam name="TPred">Element type of <c>y_pred</c>.</typeparam>
+    /// <exception cref="KerasDTypeException">Keras 2 cannot combine these types.</exception>
+    public KerasDType ResultDType<TTrue, TPred>() => Profile.LossDType<TTrue, TPred>(DType);
+
+    private CallPlan PlanFor<TTrue, TPred, TResult>(
+        in ReadOnlyTensorSpan<TTrue> yTrue, in ReadOnlyTensorSpan<TPred> yPred, in SampleWeight<TResult> sampleWeight,
+        in KerasMask mask, InputKind inputKind)
+    {
+        CallPlan? last = Volatile.Read(ref _lastPlan);
+        if (last is not null && last.Fits(yTrue, yPred, sampleWeight, mask, inputKind))
+        {
+            return last;
+        }
+
+        CallPlan plan = CallPlan.ForLoss(Profile, Axis, Reduction, DType, yTrue, yPred, sampleWeight, mask, inputKind);
+        Volatile.Write(ref _lastPlan, plan);
+        return plan;
+    }
+
+    internal static ReadOnlyTensorSpan<T> Dense<T>(ReadOnlySpan<T> data, ReadOnlySpan<nint> shape, string name)
+    {
+        long size = 1;
+        foreach (nint d in shape)
+        {
+            if (d < 0)
+            {
+                throw new ArgumentException($"{name}: shape has a negative dimension ({d})", name);
+            }
+
+            size *= d;
+        }
+
+        if (size != data.Length)
+        {
+            throw new ArgumentException($"{name}: {data.Length} elements do not fill shape [{string.Join(",", shape.ToArray())}] ({size} elements)", name);
+        }
+
+        return new ReadOnlyTensorSpan<T>(data, shape);
+    }
+
+    internal static nint[] Lengths(int[] dims) => Array.ConvertAll(dims, d => (nint)d);
+}

@@ -1,0 +1,37 @@
+using System;
+
+namespace CosineParity;
+
+/// <summary>
+/// A constructor argument the chosen Keras generation rejects when the object is built: a reduction it does not
+/// name (<c>ValueError</c>: <c>Invalid Reduction Key: mean</c>) or an argument it does not take, such as a Keras 2
+/// <c>dtype</c> (<c>TypeError</c>: <c>__init__() got an unexpected keyword argument 'dtype'</c>).
+/// </summary>
+public sealed class KerasArgumentException : ArgumentException, IKerasError
+{
+    /// <summary>Creates the exception.</summary>
+    public KerasArgumentException()
+    {
+    }
+
+    /// <summary>Creates the exception with a message naming the argument.</summary>
+    /// <param name="message">What is wrong.</param>
+    public KerasArgumentException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception with a message and an inner exception.</summary>
+    /// <param name="message">What is wrong.</param>
+    /// <param name="innerException">The cause.</param>
+    public KerasArgumentException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    internal KerasArgumentException(string message, TensorFlowErrorType error)
+        : base(message) => TensorFlowError = error;
+
+    /// <inheritdoc/>
+    public TensorFlowErrorType TensorFlowError { get; } = TensorFlowErrorType.ValueError;
+}

@@ -1,0 +1,42 @@
+using System.Numerics.Tensors;
+
+namespace CosineParity;
+
+/// <summary>
+/// A Keras mask carried by <c>y_pred</c> (<c>y_pred._keras_mask</c>, set by a <c>Masking</c> layer or
+/// <c>Embedding(mask_zero=True)</c>): <see langword="true"/> where a loss counts. Normally of the loss shape
+/// (<c>y_pred</c>'s shape without the reduced axes). Both generations fold it into the sample weight: Keras 2 with a
+/// plain division for mean-like reductions (all masked: NaN), Keras 3 with <c>divide_no_nan</c> (all masked: 0).
+/// The bare function ignores masks.
+/// </summary>
+public readonly ref struct KerasMask
+{
+    private KerasMask(ReadOnlyTensorSpan<bool> values)
+    {
+        Values = values;
+        IsPresent = true;
+    }
+
+    /// <summary>No mask.</summary>
+    public static KerasMask None => default;
+
+    internal bool IsPresent { get; }
+
+    internal ReadOnlyTensorSpan<bool> Values { get; }
+
+    /// <summary>A mask.</summary>
+    /// <param name="mask">True where the loss counts.</param>
+    public static KerasMask From(ReadOnlyTensorSpan<bool> mask) => new(mask);
+
+    /// <summary>A mask (see <see cref="From"/>).</summary>
+    /// <param name="mask">True where the loss counts.</param>
+    public static implicit operator KerasMask(Tensor<bool> mask) => From(mask);
+
+    /// <summary>A mask (see <see cref="From"/>).</summary>
+    /// <param name="mask">True where the loss counts.</param>
+    public static implicit operator KerasMask(ReadOnlyTensorSpan<bool> mask) => From(mask);
+
+    /// <summary>A mask (the method behind the implicit conversion).</summary>
+    /// <param name="mask">True where the loss counts.</param>
+    public static KerasMask FromReadOnlyTensorSpan(ReadOnlyTensorSpan<bool> mask) => From(mask);
+}

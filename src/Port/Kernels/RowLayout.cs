@@ -1,0 +1,87 @@
+using System;
+
+namespace CosineParity;
+
+/// <summary>
+/// Where the elements of each cosine row sit in a tensor: the offset of every row (rows in row-major order of the
+/// kept dimensions, which is the order of the losses) and the offset of every element within a row (row-major order
+/// of the reduced dimensions). Works for any axes and strides, broadcast (stride 0) ones included.
+/// </summary>
+internal sealed class RowLayout
+{
+    private RowLayout(int[] rowOffsets, int[] elementOffsets)
+    {
+        RowOffsets = rowOffsets;
+        ElementOffsets = elementOffsets;
+        IsContiguous = true;
+        for (int k = 0; k < elementOffsets.Length; k++)
+        {
+            IsContiguous &= elementOffsets[k] == k;
+        }
+    }
+
+    public int[] RowOffsets { get; }
+
+    public int[] ElementOffsets { get; }
+
+    public int RowCount => RowOffsets.Length;
+
+    public int RowLength => ElementOffsets.Length;
+
+    /// <summary>Every row is one dense run of <see cref="RowLength"/> elements (the usual trailing-axis case).</summary>
+    public bool IsContiguous { get; }
+
+    /// <param name="dims">The dimensions iterated (the tensor's, or those it is broadcast to).</param>
+    /// <param name="strides">Element strides per dimension (0 where broadcast).</param>
+    /// <param name="axes">The reduced dimensions, ascending.</param>
+    public static RowLayout Create(int[] dims, int[] strides, int[] axes)
+    {
+        int rank = dims.Length;
+        Span<bool> reduced = stackalloc bool[rank];
+        foreach (int axis in axes)
+        {
+            reduced[axis] = true;
+        }
+
+        return new RowLayout(Offsets(dims, strides, reduced, false), Offsets(dims, strides, reduced, true));
+    }
+
+    /// <summary>Offsets of the row-major walk over the dimensions whose <paramref name="reduced"/> flag equals <paramref name="which"/>.</summary>
+    private static int[] Offsets(int[] dims, int[] strides, ReadOnlySpan<bool> reduced, bool which)
+    {
+        long count = 1;
+        for (int i = 0; i < dims.Length; i++)
+        {
+            if (reduced[i] == which)
+            {
+                count *= dims[i];
+            }
+        }
+
+        var offsets = new int[checked((int)count)];
+        Span<int> index = stackalloc int[dims.Length];
+        int offset = 0;
+        for (int n = 0; n < offsets.Length; n++)
+        {
+            offsets[n] = offset;
+            for (int i = dims.Length - 1; i >= 0; i--)   // odometer step over the chosen dimensions
+            {
+                if (reduced[i] != which)
+                {
+                    continue;
+                }
+
+                offset += strides[i];
+                if (++index[i] < dims[i])
+                {
+                    break;
+                }
+
+                offset -= strides[i] * dims[i];
+                index[i] = 0;
+            }
+        }
+
+        return offsets;
+    }
+}

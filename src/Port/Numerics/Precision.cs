@@ -1,0 +1,55 @@
+using System;
+
+namespace CosineParity;
+
+/// <summary>
+/// Arithmetic in one compute dtype, carried out on <see cref="double"/> values that are always representable in
+/// that dtype: every operation is done in double and rounded once to the dtype. For float32 and the 16-bit types
+/// this is the correctly rounded result (double has more than 2p + 2 bits, so the double rounding is innocuous); for
+/// float64 it is plain double arithmetic.
+/// </summary>
+internal readonly struct Precision
+{
+    private Precision(KerasDType dtype, double unitRoundoff, double smallestNormal)
+    {
+        DType = dtype;
+        UnitRoundoff = unitRoundoff;
+        SmallestNormal = smallestNormal;
+    }
+
+    public KerasDType DType { get; }
+
+    /// <summary>u: half the distance from 1 to the next larger value.</summary>
+    public double UnitRoundoff { get; }
+
+    /// <summary>The smallest positive normal value.</summary>
+    public double SmallestNormal { get; }
+
+    public static Precision Of(KerasDType dtype) => dtype switch
+    {
+        KerasDType.Float16 => new(dtype, Math.ScaleB(1, -11), Math.ScaleB(1, -14)),
+        KerasDType.BFloat16 => new(dtype, Math.ScaleB(1, -8), Math.ScaleB(1, -126)),
+        KerasDType.Float32 => new(dtype, Math.ScaleB(1, -24), Math.ScaleB(1, -126)),
+        KerasDType.Float64 => new(dtype, Math.ScaleB(1, -53), Math.ScaleB(1, -1022)),
+        _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "not a Keras floating-point dtype"),
+    };
+
+    /// <summary>The value rounded to nearest (ties to even) in this dtype: overflow gives infinity, NaN stays NaN.</summary>
+    public double Round(double value) => DType switch
+    {
+        KerasDType.Float16 => (double)(Half)value,
+        KerasDType.BFloat16 => (double)(BFloat16)value,
+        KerasDType.Float32 => (float)value,
+        _ => value,
+    };
+
+    public double Multiply(double a, double b) => Round(a * b);
+
+    public double Divide(double a, double b) => Round(a / b);
+
+    /// <summary><c>tf.math.divide_no_nan</c>: 0 where the divisor is 0, else the rounded quotient.</summary>
+    public double DivideNoNan(double a, double b) => b == 0 ? 0 : Round(a / b);
+
+    /// <summary>An element count as TF casts it to this dtype (counts above 2048 round in float16, above 65504 overflow).</summary>
+    public double Count(long count) => Round(count);
+}

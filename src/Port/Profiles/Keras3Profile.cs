@@ -1,0 +1,164 @@
+using System;
+using System.Collections.Generic;
+
+namespace CosineParity;
+
+/// <summary>
+/// Keras 3 (3.15.1 on TF 2.21, <c>tf.keras</c> since TF 2.16): <c>ops.normalize</c> caps <c>rsqrt</c> of the sum of
+/// squares at <c>fl(1 / 1e-7)</c> (infinite in float16); the loss casts both inputs to its <c>dtype</c> (float32 by
+/// default), the function casts <c>y_true</c> to <c>y_pred</c>'s dtype; <c>squeeze_or_expand_to_same_rank</c>
+/// reconciles inputs, weights and masks; empty or 0-d losses stay unreduced; <c>divide_no_nan</c> everywhere.
+/// </summary>
+internal sealed class Keras3Profile : KerasProfile
+{
+    private static readonly LossReduction[] Accepted =
+    [
+        LossReduction.SumOverBatchSize, LossReduction.Sum, LossReduction.None, LossReduction.Unreduced,
+        LossReduction.Mean, LossReduction.MeanWithSampleWeight,
+    ];
+
+    public override string Name => "keras3";
+
+    public override IReadOnlyList<LossReduction> Reductions => Accepted;
+
+    internal override bool TakesDTypeArgument => true;
+
+    internal override bool NormalizesScalarsAsVectors => true;
+
+    public override LossReduction ParseReduction(string? keras) => keras switch
+    {
+        "sum_over_batch_size" => LossReduction.SumOverBatchSize,
+        "sum" => LossReduction.Sum,
+        "none" => LossReduction.None,
+        null => LossReduction.Unreduced,
+        "mean" => LossReduction.Mean,
+        "mean_with_sample_weight" => LossReduction.MeanWithSampleWeight,
+        _ => throw InvalidReduction(keras),
+    };
+
+    public override string? ReductionName(LossReduction reduction) => reduction switch
+    {
+        LossReduction.SumOverBatchSize => "sum_over_batch_size",
+        LossReduction.Sum => "sum",
+        LossReduction.None => "none",
+        LossReduction.Unreduced => null,
+        LossReduction.Mean => "mean",
+        LossReduction.MeanWithSampleWeight => "mean_with_sample_weight",
+        _ => throw InvalidReduction(reduction.ToString()),
+    };
+
+    internal override KerasArgumentException InvalidReduction(string spelling) => new(
+        "Invalid value for argument `reduction`. Expected one of {'sum_over_batch_size', 'sum', 'mean_with_sample_weight', "
+        + $"'mean', 'none', None}}. Received: reduction={spelling}", TensorFlowErrorType.ValueError);
+
+    internal override void ValidateDTypeArgument(KerasDType? dtypeArgument)
+    {
+    }
+
+    // Loss.__call__ converts both inputs to the loss dtype (floatx() unless given), integers included.
+    internal override KerasDType LossDType<TTrue, TPred>(KerasDType? dtypeArgument) => dtypeArgument ?? KerasDType.Float32;
+
+    // cosine_similarity casts y_true to y_pred's dtype; rsqrt has no integer kernel.
+    internal override KerasDType FunctionDType<TTrue, TPred>()
+    {
+        if (!Element.IsFloating<TPred>())
+        {
+            throw new KerasDTypeException(
+                $"Value for attr 'T' of {Element.Name<TPred>()} is not in the list of allowed values: bfloat16, half, float, double, complex64, complex128 (the function computes in y_pred's dtype)");
+        }
+
+        return KerasDTypes.Of<TPred>();
+    }
+
+    internal override void AlignInputs(ref Operand yTrue, ref Operand yPred, bool forLoss, InputKind kind)
+    {
+        SameRank(ref yTrue, ref yPred);
+    }
+
+    // min(rsqrt(sum of squares), fl(1 / 1e-7)); rsqrt(0) = inf is capped (float16's cap is inf itself).
+    internal override double InverseNorm(double squareSum, Precision precision) =>
+        Math.Min(precision.Round(1 / Math.Sqrt(squareSum)), precision.Round(1.0 / 1e-7));
+
+    internal override double ScalarWeight(double value, bool isInteger, Precision precision) => precision.Round(value);
+
+    internal override WeightingPlan PlanWeighting(int[] lossDims, int[]? weightDims, int[]? maskDims, LossReduction reduction)
+    {
+        bool meanLike = reduction is LossReduction.Mean or LossReduction.SumOverBatchSize;
+        BroadcastPlan? weightTimesMask = null;
+        int[]? weight = weightDims;
+        if (maskDims is not null)
+        {
+            // apply_mask: squeeze_or_expand_to_same_rank(mask, sample_weight), then sample_weight * mask.
+            if (weight is not null)
+            {
+                (int[] mask, int[] aligned) = SameRank(maskDims, weight);
+                weightTimesMask = BroadcastPlan.Create(aligned, mask);
+                weight = weightTimesMask.Output;
+            }
+            else
+            {
+                weight = maskDims;
+            }
+        }
+
+        int[] weighted = lossDims;
+        BroadcastPlan? lossTimesWeight = null;
+        if (weight is not null)
+        {
+            (int[] losses, int[] aligned) = SameRank(lossDims, weight);
+            lossTimesWeight = BroadcastPlan.Create(losses, aligned);
+            weighted = lossTimesWeight.Output;
+        }
+
+        // reduce_values returns the values as they are when their static shape is () or (0,).
+        bool unreduced = reduction is LossReduction.None or LossReduction.Unreduced
+            || weighted.Length == 0 || (weighted.Length == 1 && weighted[0] == 0);
+        return new WeightingPlan
+        {
+            MaskFolding = maskDims is null ? MaskFolding.None : meanLike ? MaskFolding.ScaledNoNan : MaskFolding.Plain,
+            WeightTimesMask = weightTimesMask,
+            LossTimesWeight = lossTimesWeight,
+            WeightedDims = weighted,
+            Reduction = unreduced ? ReductionStep.Unreduced
+                : reduction == LossReduction.Sum ? ReductionStep.Sum
+                : reduction == LossReduction.MeanWithSampleWeight && weight is not null ? ReductionStep.DivideByWeightSum
+                : ReductionStep.DivideByCount,
+        };
+    }
+
+    /// <summary><c>squeeze_or_expand_to_same_rank(x1, x2)</c>: only a trailing 1 of the tensor one rank higher goes,
+    /// unless the other is rank 1, which then gains one.</summary>
+    private static void SameRank(ref Operand x1, ref Operand x2)
+    {
+        if (x1.Rank == x2.Rank + 1 && x1.Last == 1)
+        {
+            if (x2.Rank == 1)
+            {
+                x2.ExpandLast();
+            }
+            else
+            {
+                x1.SqueezeLast();
+            }
+        }
+        else if (x2.Rank == x1.Rank + 1 && x2.Last == 1)
+        {
+            if (x1.Rank == 1)
+            {
+                x1.ExpandLast();
+            }
+            else
+            {
+                x2.SqueezeLast();
+            }
+        }
+    }
+
+    private static (int[] First, int[] Second) SameRank(int[] first, int[] second)
+    {
+        var a = new Operand(first, Shape.DenseStrides(first));
+        var b = new Operand(second, Shape.DenseStrides(second));
+        SameRank(ref a, ref b);
+        return (a.Dims, b.Dims);
+    }
+}

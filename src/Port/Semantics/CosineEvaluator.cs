@@ -1,0 +1,138 @@
+using System;
+using System.Buffers;
+
+namespace CosineParity;
+
+/// <summary>
+/// Per-sample <c>-cosine</c> from a <see cref="CosinePlan"/>: the kernel's three row sums, then per row the profile's
+/// clamp and the product <c>sum(t*p) * r_t * r_p</c>. Where that product is not a faithful evaluation of Keras's
+/// <c>sum((t * r_t) * (p * r_p))</c> (a non-finite or zero inverse norm, or a scale so large that the raw products
+/// may have lost digits below the smallest normal) the row is recomputed element by element in Keras's order.
+/// Values are doubles that are always representable in the compute dtype.
+/// </summary>
+internal static class CosineEvaluator
+{
+    public static void Evaluate<TT, TP>(
+        CosinePlan plan, KerasProfile profile, Precision precision, ReadOnlySpan<TT> yTrue, ReadOnlySpan<TP> yPred, Span<double> losses)
+    {
+        var reader = new ElementReader(InputReader.For<TT>(precision), InputReader.For<TP>(precision));
+        if (plan.Product is { } product)
+        {
+            EvaluateBroadcast(plan, product, profile, reader, yTrue, yPred, losses);
+        }
+        else if (precision.DType == KerasDType.Float64)
+        {
+            EvaluateRows<TT, TP, double>(plan, profile, reader, yTrue, yPred, losses);
+        }
+        else
+        {
+            EvaluateRows<TT, TP, float>(plan, profile, reader, yTrue, yPred, losses);
+        }
+    }
+
+    private static void EvaluateRows<TT, TP, TAcc>(
+        CosinePlan plan, KerasProfile profile, in ElementReader reader, ReadOnlySpan<TT> yTrue, ReadOnlySpan<TP> yPred, Span<double> losses)
+        where TAcc : unmanaged, System.Numerics.IFloatingPointIeee754<TAcc>
+    {
+        int rows = plan.True.RowCount;
+        double[] buffer = ArrayPool<double>.Shared.Rent(3 * rows);
+        try
+        {
+            Span<double> tt = buffer.AsSpan(0, rows), pp = buffer.AsSpan(rows, rows), tp = buffer.AsSpan(2 * rows, rows);
+            RowSums<TAcc>.Three(yTrue, plan.True, yPred, plan.Pred, reader, tt, pp, tp);
+            Precision precision = reader.Pred.Precision;
+            double safeScale = FusedScaleLimit(typeof(TAcc) == typeof(double));
+            for (int row = 0; row < rows; row++)
+            {
+                double rt = profile.InverseNorm(precision.Round(tt[row]), precision);
+                double rp = profile.InverseNorm(precision.Round(pp[row]), precision);
+                double scale = rt * rp;
+                double cosine = double.IsFinite(tp[row]) && rt > 0 && rp > 0 && scale <= safeScale
+                    ? precision.Round(tp[row] * rt * rp)
+                    : FaithfulRow(plan, row, reader, yTrue, rt, yPred, rp);
+                losses[row] = -cosine;
+            }
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// The largest <c>r_t * r_p</c> for which scaling the raw dot product stays within Keras's error bound: each raw
+    /// product below the smallest normal loses at most <c>u * tiny</c>, which the scale turns into <c>u * tiny * scale</c>;
+    /// at <c>scale &lt;= 1/(8u)</c> that is an eighth of the <c>tiny</c> per term the bound allows any evaluation.
+    /// </summary>
+    private static double FusedScaleLimit(bool doubleAccumulator) => doubleAccumulator ? Math.ScaleB(1, 50) : Math.ScaleB(1, 21);
+
+    /// <summary><c>sum((t * r_t) * (p * r_p))</c> of one row, each product rounded to the compute dtype.</summary>
+    private static double FaithfulRow<TT, TP>(
+        CosinePlan plan, int row, in ElementReader reader, ReadOnlySpan<TT> yTrue, double rt, ReadOnlySpan<TP> yPred, double rp)
+    {
+        Precision precision = reader.Pred.Precision;
+        int tBase = plan.True.RowOffsets[row], pBase = plan.Pred.RowOffsets[row];
+        int[] tOffsets = plan.True.ElementOffsets, pOffsets = plan.Pred.ElementOffsets;
+        double sum = 0;
+        for (int k = 0; k < tOffsets.Length; k++)
+        {
+            double x = precision.Multiply(reader.True.Read(yTrue[tBase + tOffsets[k]]), rt);
+            double y = precision.Multiply(reader.Pred.Read(yPred[pBase + pOffsets[k]]), rp);
+            sum += precision.Multiply(x, y);
+        }
+
+        return precision.Round(sum);
+    }
+
+    private static void EvaluateBroadcast<TT, TP>(
+        CosinePlan plan, ProductLayouts product, KerasProfile profile, in ElementReader reader,
+        ReadOnlySpan<TT> yTrue, ReadOnlySpan<TP> yPred, Span<double> losses)
+    {
+        Precision precision = reader.Pred.Precision;
+        int trueRows = plan.True.RowCount, predRows = plan.Pred.RowCount;
+        double[] buffer = ArrayPool<double>.Shared.Rent(trueRows + predRows);
+        try
+        {
+            Span<double> rt = buffer.AsSpan(0, trueRows), rp = buffer.AsSpan(trueRows, predRows);
+            InverseNorms(yTrue, plan.True, reader.True, profile, rt);
+            InverseNorms(yPred, plan.Pred, reader.Pred, profile, rp);
+            int length = product.TrueElements.RowLength;
+            for (int row = 0; row < product.TrueElements.RowCount; row++)
+            {
+                double sum = 0;
+                for (int k = 0; k < length; k++)
+                {
+                    double t = reader.True.Read(yTrue[product.TrueElements.RowOffsets[row] + product.TrueElements.ElementOffsets[k]]);
+                    double p = reader.Pred.Read(yPred[product.PredElements.RowOffsets[row] + product.PredElements.ElementOffsets[k]]);
+                    double x = precision.Multiply(t, rt[product.TrueRows.RowOffsets[row] + product.TrueRows.ElementOffsets[k]]);
+                    double y = precision.Multiply(p, rp[product.PredRows.RowOffsets[row] + product.PredRows.ElementOffsets[k]]);
+                    sum += precision.Multiply(x, y);
+                }
+
+                losses[row] = -precision.Round(sum);
+            }
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(buffer);
+        }
+    }
+
+    private static void InverseNorms<TX>(ReadOnlySpan<TX> x, RowLayout layout, in InputReader reader, KerasProfile profile, Span<double> inverseNorms)
+    {
+        Precision precision = reader.Precision;
+        if (precision.DType == KerasDType.Float64)
+        {
+            RowSums<double>.Squares(x, layout, reader, inverseNorms);
+        }
+        else
+        {
+            RowSums<float>.Squares(x, layout, reader, inverseNorms);
+        }
+
+        for (int row = 0; row < inverseNorms.Length; row++)
+        {
+            inverseNorms[row] = profile.InverseNorm(precision.Round(inverseNorms[row]), precision);
+        }
+    }
+}

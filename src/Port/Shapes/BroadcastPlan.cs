@@ -1,0 +1,50 @@
+using System;
+
+namespace CosineParity;
+
+/// <summary>An elementwise product of two dense tensors under TF's broadcasting, decided from their shapes once.</summary>
+internal sealed class BroadcastPlan
+{
+    private readonly int[] _leftStrides;
+    private readonly int[] _rightStrides;
+
+    private BroadcastPlan(int[] left, int[] right)
+    {
+        Output = Shape.Broadcast(left, right);
+        _leftStrides = Shape.BroadcastStrides(left, Shape.DenseStrides(left), Output);
+        _rightStrides = Shape.BroadcastStrides(right, Shape.DenseStrides(right), Output);
+        Length = checked((int)Shape.Size(Output));
+    }
+
+    public int[] Output { get; }
+
+    public int Length { get; }
+
+    /// <exception cref="KerasShapeException">The shapes do not broadcast.</exception>
+    public static BroadcastPlan Create(int[] left, int[] right) => new(left, right);
+
+    /// <summary><c>destination = round(left * right)</c> element by element over the broadcast shape.</summary>
+    public void Multiply(ReadOnlySpan<double> left, ReadOnlySpan<double> right, Span<double> destination, Precision precision)
+    {
+        int rank = Output.Length;
+        Span<int> index = stackalloc int[rank];
+        int l = 0, r = 0;
+        for (int n = 0; n < Length; n++)
+        {
+            destination[n] = precision.Multiply(left[l], right[r]);
+            for (int i = rank - 1; i >= 0; i--)
+            {
+                l += _leftStrides[i];
+                r += _rightStrides[i];
+                if (++index[i] < Output[i])
+                {
+                    break;
+                }
+
+                l -= _leftStrides[i] * Output[i];
+                r -= _rightStrides[i] * Output[i];
+                index[i] = 0;
+            }
+        }
+    }
+}
