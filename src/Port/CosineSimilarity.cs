@@ -12,21 +12,21 @@ public static class CosineSimilarity
 {
     /// <summary>The per-sample <c>-cosine</c> into a caller's buffer.</summary>
     /// <typeparam name="TTrue">Element type of <paramref name="yTrue"/>: Half, BFloat16, float, double, or long.</typeparam>
-    /// <typeparam name="TPred">Element type of <paramref name="yPred"/>; also the compute dtype.</typeparam>
-    /// <typeparam name="TResult">Must be <typeparamref name="TPred"/>.</typeparam>
+    /// <typeparam name="TPred">Element type of <paramref name="yPred"/>: the compute dtype and the result's.</typeparam>
     /// <param name="profile">The Keras generation.</param>
     /// <param name="yTrue">The targets.</param>
     /// <param name="yPred">The predictions.</param>
     /// <param name="axis">The axis or axes.</param>
-    /// <param name="destination">Receives the losses, row-major, of the input shape without the axes.</param>
+    /// <param name="destination">Receives the losses, row-major, of the broadcast input shape without the axes.</param>
     /// <exception cref="KerasShapeException">The inputs do not broadcast.</exception>
     /// <exception cref="KerasAxisException">An axis outside an input's rank.</exception>
     /// <exception cref="KerasDTypeException">Element types the generation cannot combine.</exception>
-    public static void Compute<TTrue, TPred, TResult>(
-        KerasProfile profile, ReadOnlyTensorSpan<TTrue> yTrue, ReadOnlyTensorSpan<TPred> yPred, Axes axis, Span<TResult> destination)
+    /// <exception cref="ArgumentException"><paramref name="destination"/> has the wrong length.</exception>
+    public static void Compute<TTrue, TPred>(
+        KerasProfile profile, ShapedSpan<TTrue> yTrue, ShapedSpan<TPred> yPred, Axes axis, Span<TPred> destination)
     {
         ArgumentNullException.ThrowIfNull(profile);
-        CallPlan plan = CallPlan.ForFunction<TTrue, TPred, TResult>(profile, axis, yTrue, yPred);
+        CallPlan plan = CallPlan.ForFunction<TTrue, TPred, TPred>(profile, axis, yTrue, yPred);
         if (destination.Length != plan.ResultLength)
         {
             throw new ArgumentException(
@@ -37,7 +37,7 @@ public static class CosineSimilarity
         Evaluation.Function(plan, profile, yTrue, yPred, destination);
     }
 
-    /// <summary>The per-sample <c>-cosine</c> as a new tensor.</summary>
+    /// <summary>The per-sample <c>-cosine</c> as a new array.</summary>
     /// <typeparam name="TTrue">Element type of <paramref name="yTrue"/>.</typeparam>
     /// <typeparam name="TPred">Element type of <paramref name="yPred"/> and of the result.</typeparam>
     /// <param name="profile">The Keras generation.</param>
@@ -45,14 +45,14 @@ public static class CosineSimilarity
     /// <param name="yPred">The predictions.</param>
     /// <param name="axis">The axis or axes (default <c>-1</c>).</param>
     /// <returns>The losses: the input shape without the axes, in <typeparamref name="TPred"/>.</returns>
-    public static Tensor<TPred> Compute<TTrue, TPred>(
-        KerasProfile profile, ReadOnlyTensorSpan<TTrue> yTrue, ReadOnlyTensorSpan<TPred> yPred, Axes? axis = null)
+    public static ShapedArray<TPred> Compute<TTrue, TPred>(
+        KerasProfile profile, ShapedSpan<TTrue> yTrue, ShapedSpan<TPred> yPred, Axes? axis = null)
     {
         ArgumentNullException.ThrowIfNull(profile);
         CallPlan plan = CallPlan.ForFunction<TTrue, TPred, TPred>(profile, axis ?? Axes.Last, yTrue, yPred);
         var values = new TPred[plan.ResultLength];
         Evaluation.Function(plan, profile, yTrue, yPred, values);
-        return Tensor.Create(values, CosineSimilarityLoss.Lengths(plan.ResultDims));
+        return new ShapedArray<TPred>(values, plan.ResultDims);
     }
 
     /// <summary>The per-sample <c>-cosine</c> of two tensors of one element type.</summary>
@@ -62,7 +62,7 @@ public static class CosineSimilarity
     /// <param name="yPred">The predictions.</param>
     /// <param name="axis">The axis or axes (default <c>-1</c>).</param>
     /// <returns>The losses.</returns>
-    public static Tensor<T> Compute<T>(KerasProfile profile, Tensor<T> yTrue, Tensor<T> yPred, Axes? axis = null)
+    public static ShapedArray<T> Compute<T>(KerasProfile profile, Tensor<T> yTrue, Tensor<T> yPred, Axes? axis = null)
     {
         ArgumentNullException.ThrowIfNull(yTrue);
         ArgumentNullException.ThrowIfNull(yPred);

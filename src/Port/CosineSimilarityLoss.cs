@@ -113,7 +113,7 @@ public sealed class CosineSimilarityLoss
     /// <typeparam name="TTrue">Element type of <paramref name="yTrue"/>: Half, BFloat16, float, double, or long.</typeparam>
     /// <typeparam name="TPred">Element type of <paramref name="yPred"/>: as <typeparamref name="TTrue"/>.</typeparam>
     /// <typeparam name="TResult">The element type of the compute dtype, which is the result's (see <see cref="ResultDType{TTrue, TPred}"/>).</typeparam>
-    /// <param name="yTrue">The targets.</param>
+    /// <param name="yTrue">The targets (a <see cref="Tensor{T}"/>, <see cref="ReadOnlyTensorSpan{T}"/> or <see cref="ShapedSpan{T}"/>).</param>
     /// <param name="yPred">The predictions.</param>
     /// <param name="sampleWeight">The sample weight, or <see cref="SampleWeight{T}.None"/>.</param>
     /// <param name="mask">A Keras mask on <paramref name="yPred"/>, or <see cref="KerasMask.None"/>.</param>
@@ -124,7 +124,7 @@ public sealed class CosineSimilarityLoss
     /// <exception cref="KerasDTypeException">Element types Keras 2 cannot combine (TF: <c>InvalidArgumentError</c> or <c>TypeError</c>).</exception>
     /// <exception cref="ArgumentException"><typeparamref name="TResult"/> is not the compute dtype, or <paramref name="destination"/> has the wrong length.</exception>
     public void Compute<TTrue, TPred, TResult>(
-        ReadOnlyTensorSpan<TTrue> yTrue, ReadOnlyTensorSpan<TPred> yPred, SampleWeight<TResult> sampleWeight, KerasMask mask,
+        ShapedSpan<TTrue> yTrue, ShapedSpan<TPred> yPred, SampleWeight<TResult> sampleWeight, KerasMask mask,
         Span<TResult> destination, InputKind inputKind = InputKind.Tensor)
     {
         CallPlan plan = PlanFor(yTrue, yPred, sampleWeight, mask, inputKind);
@@ -138,23 +138,23 @@ public sealed class CosineSimilarityLoss
         Evaluation.Loss(plan, Profile, yTrue, yPred, sampleWeight, mask, destination);
     }
 
-    /// <summary><c>loss(y_true, y_pred, sample_weight)</c> with inputs as flat row-major spans and shapes.</summary>
+    /// <summary><c>loss(y_true, y_pred, sample_weight)</c> with dense row-major inputs and their shapes.</summary>
     /// <typeparam name="TTrue">Element type of <paramref name="yTrue"/>.</typeparam>
     /// <typeparam name="TPred">Element type of <paramref name="yPred"/>.</typeparam>
     /// <typeparam name="TResult">The compute dtype's element type.</typeparam>
     /// <param name="yTrue">The targets, row-major.</param>
-    /// <param name="yTrueShape">Their shape.</param>
+    /// <param name="yTrueShape">Their shape (empty for 0-d).</param>
     /// <param name="yPred">The predictions, row-major.</param>
     /// <param name="yPredShape">Their shape.</param>
     /// <param name="destination">Receives the result.</param>
     /// <param name="sampleWeight">The sample weight, or none.</param>
-    /// <exception cref="ArgumentException">A span's length does not match its shape, or see <see cref="Compute{TTrue, TPred, TResult}(ReadOnlyTensorSpan{TTrue}, ReadOnlyTensorSpan{TPred}, SampleWeight{TResult}, KerasMask, Span{TResult}, InputKind)"/>.</exception>
+    /// <exception cref="ArgumentException">A span's length does not fill its shape; and as the <see cref="ShapedSpan{T}"/> overload.</exception>
     public void Compute<TTrue, TPred, TResult>(
         ReadOnlySpan<TTrue> yTrue, ReadOnlySpan<nint> yTrueShape, ReadOnlySpan<TPred> yPred, ReadOnlySpan<nint> yPredShape,
         Span<TResult> destination, SampleWeight<TResult> sampleWeight = default) =>
-        Compute(Dense(yTrue, yTrueShape, nameof(yTrue)), Dense(yPred, yPredShape, nameof(yPred)), sampleWeight, KerasMask.None, destination);
+        Compute(new ShapedSpan<TTrue>(yTrue, yTrueShape), new ShapedSpan<TPred>(yPred, yPredShape), sampleWeight, KerasMask.None, destination);
 
-    /// <summary><c>loss(y_true, y_pred, sample_weight)</c> as a new tensor of the result's shape and dtype.</summary>
+    /// <summary><c>loss(y_true, y_pred, sample_weight)</c> as a new array of the result's shape and dtype.</summary>
     /// <typeparam name="TTrue">Element type of <paramref name="yTrue"/>.</typeparam>
     /// <typeparam name="TPred">Element type of <paramref name="yPred"/>.</typeparam>
     /// <typeparam name="TResult">The compute dtype's element type.</typeparam>
@@ -164,26 +164,26 @@ public sealed class CosineSimilarityLoss
     /// <param name="mask">A Keras mask on <paramref name="yPred"/>, or none.</param>
     /// <param name="inputKind">Tensors or numpy arrays (Keras 2 only).</param>
     /// <returns>The reduced value (shape <c>[]</c>) or the weighted losses.</returns>
-    public Tensor<TResult> Compute<TTrue, TPred, TResult>(
-        ReadOnlyTensorSpan<TTrue> yTrue, ReadOnlyTensorSpan<TPred> yPred, SampleWeight<TResult> sampleWeight = default,
+    public ShapedArray<TResult> Compute<TTrue, TPred, TResult>(
+        ShapedSpan<TTrue> yTrue, ShapedSpan<TPred> yPred, SampleWeight<TResult> sampleWeight = default,
         KerasMask mask = default, InputKind inputKind = InputKind.Tensor)
     {
         CallPlan plan = PlanFor(yTrue, yPred, sampleWeight, mask, inputKind);
         var values = new TResult[plan.ResultLength];
         Evaluation.Loss(plan, Profile, yTrue, yPred, sampleWeight, mask, values);
-        return Tensor.Create(values, Lengths(plan.ResultDims));
+        return new ShapedArray<TResult>(values, plan.ResultDims);
     }
 
-    /// <summary><c>loss(y_true, y_pred, sample_weight)</c> for inputs of the compute dtype (a Keras 3 loss of float32
+    /// <summary><c>loss(y_true, y_pred, sample_weight)</c> for tensors of the compute dtype (a Keras 3 loss of float32
     /// over float32 tensors, a Keras 2 loss over any one dtype).</summary>
     /// <typeparam name="T">The element type of both inputs and of the result.</typeparam>
     /// <param name="yTrue">The targets.</param>
     /// <param name="yPred">The predictions.</param>
     /// <param name="sampleWeight">The sample weight, or none.</param>
     /// <param name="mask">A Keras mask on <paramref name="yPred"/>, or none.</param>
-    /// <returns>The reduced value (shape <c>[]</c>) or the weighted losses.</returns>
+    /// <returns>The reduced value (shape <c>[]</c>, read it with <see cref="ShapedArray{T}.Scalar"/>) or the weighted losses.</returns>
     /// <exception cref="ArgumentException">The loss computes in another dtype than <typeparamref name="T"/>.</exception>
-    public Tensor<T> Compute<T>(Tensor<T> yTrue, Tensor<T> yPred, SampleWeight<T> sampleWeight = default, KerasMask mask = default)
+    public ShapedArray<T> Compute<T>(Tensor<T> yTrue, Tensor<T> yPred, SampleWeight<T> sampleWeight = default, KerasMask mask = default)
     {
         ArgumentNullException.ThrowIfNull(yTrue);
         ArgumentNullException.ThrowIfNull(yPred);
@@ -200,10 +200,10 @@ public sealed class CosineSimilarityLoss
     /// <param name="mask">A Keras mask, or none.</param>
     /// <param name="inputKind">Tensors or numpy arrays.</param>
     /// <returns>The dimensions of the result (<c>[]</c> when reduced).</returns>
-    public nint[] GetResultShape<TTrue, TPred, TResult>(
-        ReadOnlyTensorSpan<TTrue> yTrue, ReadOnlyTensorSpan<TPred> yPred, SampleWeight<TResult> sampleWeight = default,
+    public int[] GetResultShape<TTrue, TPred, TResult>(
+        ShapedSpan<TTrue> yTrue, ShapedSpan<TPred> yPred, SampleWeight<TResult> sampleWeight = default,
         KerasMask mask = default, InputKind inputKind = InputKind.Tensor) =>
-        Lengths(PlanFor(yTrue, yPred, sampleWeight, mask, inputKind).ResultDims);
+        (int[])PlanFor(yTrue, yPred, sampleWeight, mask, inputKind).ResultDims.Clone();
 
     /// <summary>The dtype this loss computes in and returns for inputs of these element types.</summary>
     /// <typeparam name="TTrue">Element type of <c>y_true</c>.</typeparam>
@@ -212,7 +212,7 @@ public sealed class CosineSimilarityLoss
     public KerasDType ResultDType<TTrue, TPred>() => Profile.LossDType<TTrue, TPred>(DType);
 
     private CallPlan PlanFor<TTrue, TPred, TResult>(
-        in ReadOnlyTensorSpan<TTrue> yTrue, in ReadOnlyTensorSpan<TPred> yPred, in SampleWeight<TResult> sampleWeight,
+        in ShapedSpan<TTrue> yTrue, in ShapedSpan<TPred> yPred, in SampleWeight<TResult> sampleWeight,
         in KerasMask mask, InputKind inputKind)
     {
         CallPlan? last = Volatile.Read(ref _lastPlan);
@@ -225,27 +225,4 @@ public sealed class CosineSimilarityLoss
         Volatile.Write(ref _lastPlan, plan);
         return plan;
     }
-
-    internal static ReadOnlyTensorSpan<T> Dense<T>(ReadOnlySpan<T> data, ReadOnlySpan<nint> shape, string name)
-    {
-        long size = 1;
-        foreach (nint d in shape)
-        {
-            if (d < 0)
-            {
-                throw new ArgumentException($"{name}: shape has a negative dimension ({d})", name);
-            }
-
-            size *= d;
-        }
-
-        if (size != data.Length)
-        {
-            throw new ArgumentException($"{name}: {data.Length} elements do not fill shape [{string.Join(",", shape.ToArray())}] ({size} elements)", name);
-        }
-
-        return new ReadOnlyTensorSpan<T>(data, shape);
-    }
-
-    internal static nint[] Lengths(int[] dims) => Array.ConvertAll(dims, d => (nint)d);
 }

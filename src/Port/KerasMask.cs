@@ -11,7 +11,7 @@ namespace CosineParity;
 /// </summary>
 public readonly ref struct KerasMask
 {
-    private KerasMask(ReadOnlyTensorSpan<bool> values)
+    private KerasMask(ShapedSpan<bool> values)
     {
         Values = values;
         IsPresent = true;
@@ -22,11 +22,11 @@ public readonly ref struct KerasMask
 
     internal bool IsPresent { get; }
 
-    internal ReadOnlyTensorSpan<bool> Values { get; }
+    internal ShapedSpan<bool> Values { get; }
 
     /// <summary>A mask.</summary>
     /// <param name="mask">True where the loss counts.</param>
-    public static KerasMask From(ReadOnlyTensorSpan<bool> mask) => new(mask);
+    public static KerasMask From(ShapedSpan<bool> mask) => new(mask);
 
     /// <summary>A mask (see <see cref="From"/>).</summary>
     /// <param name="mask">True where the loss counts.</param>
@@ -36,7 +36,11 @@ public readonly ref struct KerasMask
     /// <param name="mask">True where the loss counts.</param>
     public static implicit operator KerasMask(ReadOnlyTensorSpan<bool> mask) => From(mask);
 
+    /// <summary>A mask of any rank, 0-d included (see <see cref="From"/>).</summary>
+    /// <param name="mask">True where the loss counts.</param>
+    public static implicit operator KerasMask(ShapedSpan<bool> mask) => From(mask);
+
     /// <summary>A mask (the method behind the implicit conversion).</summary>
     /// <param name="mask">True where the loss counts.</param>
-    public static KerasMask FromReadOnlyTensorSpan(ReadOnlyTensorSpan<bool> mask) => From(mask);
+    public static KerasMask FromShapedSpan(ShapedSpan<bool> mask) => From(mask);
 }

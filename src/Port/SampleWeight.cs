@@ -15,7 +15,7 @@ namespace CosineParity;
     Justification = "The factories name the weight's form (SampleWeight<float>.Scalar(2.3)); T cannot be inferred from a number.")]
 public readonly ref struct SampleWeight<T>
 {
-    private SampleWeight(WeightKind kind, double scalar, ReadOnlyTensorSpan<T> tensor)
+    private SampleWeight(WeightKind kind, double scalar, ShapedSpan<T> tensor)
     {
         Kind = kind;
         ScalarValue = scalar;
@@ -29,7 +29,7 @@ public readonly ref struct SampleWeight<T>
 
     internal double ScalarValue { get; }
 
-    internal ReadOnlyTensorSpan<T> TensorValue { get; }
+    internal ShapedSpan<T> TensorValue { get; }
 
     /// <summary>A Python float weighing every loss.</summary>
     /// <param name="value">The number, as Python holds it (a double).</param>
@@ -41,7 +41,7 @@ public readonly ref struct SampleWeight<T>
 
     /// <summary>A weight tensor, already in the compute dtype.</summary>
     /// <param name="weights">The weights; their shape follows the generation's rank rules against the losses.</param>
-    public static SampleWeight<T> Tensor(ReadOnlyTensorSpan<T> weights) => new(WeightKind.Tensor, 0, weights);
+    public static SampleWeight<T> Tensor(ShapedSpan<T> weights) => new(WeightKind.Tensor, 0, weights);
 
     /// <summary>A weight tensor (see <see cref="Tensor"/>).</summary>
     /// <param name="weights">The weights.</param>
@@ -51,9 +51,13 @@ public readonly ref struct SampleWeight<T>
     /// <param name="weights">The weights.</param>
     public static implicit operator SampleWeight<T>(Tensor<T> weights) => Tensor(weights);
 
+    /// <summary>A weight tensor of any rank, 0-d included (see <see cref="Tensor"/>).</summary>
+    /// <param name="weights">The weights.</param>
+    public static implicit operator SampleWeight<T>(ShapedSpan<T> weights) => Tensor(weights);
+
     /// <summary>A weight tensor (the method behind the implicit conversion).</summary>
     /// <param name="weights">The weights.</param>
-    public static SampleWeight<T> FromReadOnlyTensorSpan(ReadOnlyTensorSpan<T> weights) => Tensor(weights);
+    public static SampleWeight<T> FromShapedSpan(ShapedSpan<T> weights) => Tensor(weights);
 }
 
 /// <summary>The forms of <see cref="SampleWeight{T}"/>.</summary>

@@ -13,7 +13,7 @@ internal sealed class RowLayout
     {
         RowOffsets = rowOffsets;
         ElementOffsets = elementOffsets;
-        IsContiguous = true;
+        IsContiguous = elementOffsets.Length > 0;   // rows of no elements may sit past the end of an empty tensor
         for (int k = 0; k < elementOffsets.Length; k++)
         {
             IsContiguous &= elementOffsets[k] == k;
@@ -28,7 +28,7 @@ internal sealed class RowLayout
 
     public int RowLength => ElementOffsets.Length;
 
-    /// <summary>Every row is one dense run of <see cref="RowLength"/> elements (the usual trailing-axis case).</summary>
+    /// <summary>Every row is one dense run of <see cref="RowLength"/> (at least one) elements, the usual trailing-axis case.</summary>
     public bool IsContiguous { get; }
 
     /// <param name="dims">The dimensions iterated (the tensor's, or those it is broadcast to).</param>

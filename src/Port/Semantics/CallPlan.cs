@@ -1,5 +1,4 @@
 using System;
-using System.Numerics.Tensors;
 
 namespace CosineParity;
 
@@ -54,15 +53,15 @@ internal sealed class CallPlan
 
     public static CallPlan ForLoss<TT, TP, TR>(
         KerasProfile profile, Axes axes, LossReduction reduction, KerasDType? dtype,
-        in ReadOnlyTensorSpan<TT> yTrue, in ReadOnlyTensorSpan<TP> yPred, in SampleWeight<TR> weight, in KerasMask mask, InputKind kind)
+        in ShapedSpan<TT> yTrue, in ShapedSpan<TP> yPred, in SampleWeight<TR> weight, in KerasMask mask, InputKind kind)
     {
         Element.RequireInput<TT>("y_true");
         Element.RequireInput<TP>("y_pred");
         var precision = Precision.Of(profile.LossDType<TT, TP>(dtype));
         RequireResultType<TR>(precision, "the loss");
-        Operand t = TensorView.Operand(yTrue), p = TensorView.Operand(yPred);
-        Operand? w = weight.Kind == WeightKind.Tensor ? TensorView.Operand(weight.TensorValue) : null;
-        Operand? m = mask.IsPresent ? TensorView.Operand(mask.Values) : null;
+        Operand t = Views.Operand(yTrue), p = Views.Operand(yPred);
+        Operand? w = weight.Kind == WeightKind.Tensor ? Views.Operand(weight.TensorValue) : null;
+        Operand? m = mask.IsPresent ? Views.Operand(mask.Values) : null;
         var cosine = CosinePlan.Create(profile, t, p, axes, forLoss: true, kind);
         int[]? weightDims = weight.Kind switch
         {
@@ -74,25 +73,25 @@ internal sealed class CallPlan
         return new CallPlan(typeof(TT), t, typeof(TP), p, weight.Kind, w, m, kind, precision, cosine, weighting);
     }
 
-    public static CallPlan ForFunction<TT, TP, TR>(KerasProfile profile, Axes axes, in ReadOnlyTensorSpan<TT> yTrue, in ReadOnlyTensorSpan<TP> yPred)
+    public static CallPlan ForFunction<TT, TP, TR>(KerasProfile profile, Axes axes, in ShapedSpan<TT> yTrue, in ShapedSpan<TP> yPred)
     {
         Element.RequireInput<TT>("y_true");
         Element.RequireInput<TP>("y_pred");
         var precision = Precision.Of(profile.FunctionDType<TT, TP>());
         RequireResultType<TR>(precision, "the function");
-        Operand t = TensorView.Operand(yTrue), p = TensorView.Operand(yPred);
+        Operand t = Views.Operand(yTrue), p = Views.Operand(yPred);
         var cosine = CosinePlan.Create(profile, t, p, axes, forLoss: false, InputKind.Tensor);
         return new CallPlan(typeof(TT), t, typeof(TP), p, WeightKind.None, null, null, InputKind.Tensor, precision, cosine, null);
     }
 
     /// <summary>Whether this plan was made for inputs of these shapes, strides and types (allocation-free).</summary>
-    public bool Fits<TT, TP, TR>(in ReadOnlyTensorSpan<TT> yTrue, in ReadOnlyTensorSpan<TP> yPred, in SampleWeight<TR> weight, in KerasMask mask, InputKind kind) =>
+    public bool Fits<TT, TP, TR>(in ShapedSpan<TT> yTrue, in ShapedSpan<TP> yPred, in SampleWeight<TR> weight, in KerasMask mask, InputKind kind) =>
         typeof(TT) == _trueType && typeof(TP) == _predType && KerasDTypes.Of<TR>() == Precision.DType && kind == _inputKind
-        && TensorView.Matches(yTrue, _trueDims, _trueStrides) && TensorView.Matches(yPred, _predDims, _predStrides)
+        && Views.Matches(yTrue, _trueDims, _trueStrides) && Views.Matches(yPred, _predDims, _predStrides)
         && weight.Kind == _weightKind
-        && (weight.Kind != WeightKind.Tensor || TensorView.Matches(weight.TensorValue, _weightDims!, _weightStrides!))
+        && (weight.Kind != WeightKind.Tensor || Views.Matches(weight.TensorValue, _weightDims!, _weightStrides!))
         && mask.IsPresent == _maskDims is not null
-        && (!mask.IsPresent || TensorView.Matches(mask.Values, _maskDims!, _maskStrides!));
+        && (!mask.IsPresent || Views.Matches(mask.Values, _maskDims!, _maskStrides!));
 
     private static void RequireResultType<TR>(Precision precision, string what)
     {

@@ -1,6 +1,5 @@
 using System;
 using System.Buffers;
-using System.Numerics.Tensors;
 
 namespace CosineParity;
 
@@ -9,7 +8,7 @@ namespace CosineParity;
 internal static class Evaluation
 {
     public static void Loss<TT, TP, TR>(
-        CallPlan plan, KerasProfile profile, in ReadOnlyTensorSpan<TT> yTrue, in ReadOnlyTensorSpan<TP> yPred,
+        CallPlan plan, KerasProfile profile, in ShapedSpan<TT> yTrue, in ShapedSpan<TP> yPred,
         in SampleWeight<TR> weight, in KerasMask mask, Span<TR> destination)
     {
         int lossLength = LossLength(plan);
@@ -17,7 +16,7 @@ internal static class Evaluation
         try
         {
             Span<double> losses = buffer.AsSpan(0, lossLength), result = buffer.AsSpan(lossLength, plan.ResultLength);
-            CosineEvaluator.Evaluate(plan.Cosine, profile, plan.Precision, TensorView.Data(yTrue), TensorView.Data(yPred), losses);
+            CosineEvaluator.Evaluate(plan.Cosine, profile, plan.Precision, yTrue.Data, yPred.Data, losses);
             Weighting.Apply(plan, profile, losses, weight, mask, result);
             Store(result, destination);
         }
@@ -28,13 +27,13 @@ internal static class Evaluation
     }
 
     public static void Function<TT, TP, TR>(
-        CallPlan plan, KerasProfile profile, in ReadOnlyTensorSpan<TT> yTrue, in ReadOnlyTensorSpan<TP> yPred, Span<TR> destination)
+        CallPlan plan, KerasProfile profile, in ShapedSpan<TT> yTrue, in ShapedSpan<TP> yPred, Span<TR> destination)
     {
         double[] buffer = ArrayPool<double>.Shared.Rent(plan.ResultLength);
         try
         {
             Span<double> losses = buffer.AsSpan(0, plan.ResultLength);
-            CosineEvaluator.Evaluate(plan.Cosine, profile, plan.Precision, TensorView.Data(yTrue), TensorView.Data(yPred), losses);
+            CosineEvaluator.Evaluate(plan.Cosine, profile, plan.Precision, yTrue.Data, yPred.Data, losses);
             Store(losses, destination);
         }
         finally

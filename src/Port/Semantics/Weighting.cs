@@ -14,7 +14,7 @@ internal static class Weighting
     {
         WeightingPlan steps = plan.Weighting!;
         Precision precision = plan.Precision;
-        int maskLength = mask.IsPresent ? (int)mask.Values.FlattenedLength : 0;
+        int maskLength = mask.IsPresent ? (int)mask.Values.ElementCount : 0;
         int combinedLength = steps.WeightTimesMask?.Length ?? 0;
         int weightedLength = steps.LossTimesWeight?.Length ?? 0;
         double[] buffer = ArrayPool<double>.Shared.Rent(plan.WeightLength + maskLength + combinedLength + weightedLength);
@@ -27,7 +27,7 @@ internal static class Weighting
             switch (weight.Kind)
             {
                 case WeightKind.Tensor:
-                    TensorView.CopyDense(weight.TensorValue, sampleWeight);
+                    Views.CopyDense(weight.TensorValue, sampleWeight);
                     break;
                 case WeightKind.PythonFloat or WeightKind.PythonInt:
                     sampleWeight[0] = profile.ScalarWeight(weight.ScalarValue, weight.Kind == WeightKind.PythonInt, precision);
@@ -67,7 +67,7 @@ internal static class Weighting
 
     private static void FoldMask(MaskFolding folding, in KerasMask mask, Span<double> maskWeight, Precision precision)
     {
-        TensorView.CopyDense(mask.Values, maskWeight);
+        Views.CopyDense(mask.Values, maskWeight);
         if (folding == MaskFolding.Plain)
         {
             return;

@@ -1,0 +1,13 @@
+using System;
+using CosineParity.Oracle.Cases;
+
+namespace CosineParity.Oracle.Replay;
+
+/// <summary>What the port answered to a case: a value (in the dtype and shape it returned) or the exception it threw.</summary>
+/// <param name="Value">The result, or null when the port threw.</param>
+/// <param name="Error">The exception, or null when the port answered.</param>
+public sealed record PortAnswer(TensorData? Value, Exception? Error)
+{
+    /// <summary>The TF exception type the port's exception stands for (<see cref="IKerasError"/>), or null.</summary>
+    public string? TensorFlowErrorType => (Error as IKerasError)?.TensorFlowError.ToString();
+}
