@@ -118,16 +118,17 @@ public sealed class CosineSimilarityLoss
     /// <param name="sampleWeight">The sample weight, or <see cref="SampleWeight{T}.None"/>.</param>
     /// <param name="mask">A Keras mask on <paramref name="yPred"/>, or <see cref="KerasMask.None"/>.</param>
     /// <param name="destination">Receives the result in row-major order: one element when reduced, else the weighted losses (see <see cref="GetResultShape{TTrue, TPred, TResult}"/>).</param>
-    /// <param name="inputKind">Whether the inputs stand for TF tensors or numpy arrays (only Keras 2 tells them apart).</param>
+    /// <param name="context">Tensors or numpy arrays, and the replica context of a distribution strategy (see <see cref="LossContext"/>).</param>
     /// <exception cref="KerasShapeException">Shapes that do not broadcast or squeeze (TF: <c>InvalidArgumentError</c>).</exception>
     /// <exception cref="KerasAxisException">An axis outside an input's rank (TF: <c>InvalidArgumentError</c>).</exception>
     /// <exception cref="KerasDTypeException">Element types Keras 2 cannot combine (TF: <c>InvalidArgumentError</c> or <c>TypeError</c>).</exception>
+    /// <exception cref="KerasDistributionException">Keras 2's mean-like reduction in a replica context (TF: <c>ValueError</c>).</exception>
     /// <exception cref="ArgumentException"><typeparamref name="TResult"/> is not the compute dtype, or <paramref name="destination"/> has the wrong length.</exception>
     public void Compute<TTrue, TPred, TResult>(
         ShapedSpan<TTrue> yTrue, ShapedSpan<TPred> yPred, SampleWeight<TResult> sampleWeight, KerasMask mask,
-        Span<TResult> destination, InputKind inputKind = InputKind.Tensor)
+        Span<TResult> destination, LossContext context = default)
     {
-        CallPlan plan = PlanFor(yTrue, yPred, sampleWeight, mask, inputKind);
+        CallPlan plan = PlanFor(yTrue, yPred, sampleWeight, mask, context);
         if (destination.Length != plan.ResultLength)
         {
             throw new ArgumentException(
@@ -162,13 +163,13 @@ public sealed class CosineSimilarityLoss
     /// <param name="yPred">The predictions.</param>
     /// <param name="sampleWeight">The sample weight, or none.</param>
     /// <param name="mask">A Keras mask on <paramref name="yPred"/>, or none.</param>
-    /// <param name="inputKind">Tensors or numpy arrays (Keras 2 only).</param>
+    /// <param name="context">Tensors or numpy arrays, and the replica context (see <see cref="LossContext"/>).</param>
     /// <returns>The reduced value (shape <c>[]</c>) or the weighted losses.</returns>
     public ShapedArray<TResult> Compute<TTrue, TPred, TResult>(
         ShapedSpan<TTrue> yTrue, ShapedSpan<TPred> yPred, SampleWeight<TResult> sampleWeight = default,
-        KerasMask mask = default, InputKind inputKind = InputKind.Tensor)
+        KerasMask mask = default, LossContext context = default)
     {
-        CallPlan plan = PlanFor(yTrue, yPred, sampleWeight, mask, inputKind);
+        CallPlan plan = PlanFor(yTrue, yPred, sampleWeight, mask, context);
         var values = new TResult[plan.ResultLength];
         Evaluation.Loss(plan, Profile, yTrue, yPred, sampleWeight, mask, values);
         return new ShapedArray<TResult>(values, plan.ResultDims);
@@ -198,12 +199,12 @@ public sealed class CosineSimilarityLoss
     /// <param name="yPred">The predictions.</param>
     /// <param name="sampleWeight">The sample weight, or none.</param>
     /// <param name="mask">A Keras mask, or none.</param>
-    /// <param name="inputKind">Tensors or numpy arrays.</param>
+    /// <param name="context">Tensors or numpy arrays, and the replica context.</param>
     /// <returns>The dimensions of the result (<c>[]</c> when reduced).</returns>
     public int[] GetResultShape<TTrue, TPred, TResult>(
         ShapedSpan<TTrue> yTrue, ShapedSpan<TPred> yPred, SampleWeight<TResult> sampleWeight = default,
-        KerasMask mask = default, InputKind inputKind = InputKind.Tensor) =>
-        (int[])PlanFor(yTrue, yPred, sampleWeight, mask, inputKind).ResultDims.Clone();
+        KerasMask mask = default, LossContext context = default) =>
+        (int[])PlanFor(yTrue, yPred, sampleWeight, mask, context).ResultDims.Clone();
 
     /// <summary>The dtype this loss computes in and returns for inputs of these element types.</summary>
     /// <typeparam name="TTrue">Element type of <c>y_true</c>.</typeparam>
@@ -213,15 +214,15 @@ public sealed class CosineSimilarityLoss
 
     private CallPlan PlanFor<TTrue, TPred, TResult>(
         in ShapedSpan<TTrue> yTrue, in ShapedSpan<TPred> yPred, in SampleWeight<TResult> sampleWeight,
-        in KerasMask mask, InputKind inputKind)
+        in KerasMask mask, LossContext context)
     {
         CallPlan? last = Volatile.Read(ref _lastPlan);
-        if (last is not null && last.Fits(yTrue, yPred, sampleWeight, mask, inputKind))
+        if (last is not null && last.Fits(yTrue, yPred, sampleWeight, mask, context))
         {
             return last;
         }
 
-        CallPlan plan = CallPlan.ForLoss(Profile, Axis, Reduction, DType, yTrue, yPred, sampleWeight, mask, inputKind);
+        CallPlan plan = CallPlan.ForLoss(Profile, Axis, Reduction, DType, yTrue, yPred, sampleWeight, mask, context);
         Volatile.Write(ref _lastPlan, plan);
         return plan;
     }

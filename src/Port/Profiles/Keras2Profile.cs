@@ -111,9 +111,17 @@ internal sealed class Keras2Profile : KerasProfile
     internal override double ScalarWeight(double value, bool isInteger, Precision precision) =>
         precision.Round(isInteger ? value : (float)value);
 
-    internal override WeightingPlan PlanWeighting(int[] lossDims, int[]? weightDims, int[]? maskDims, LossReduction reduction)
+    internal override WeightingPlan PlanWeighting(int[] lossDims, int[]? weightDims, int[]? maskDims, LossReduction reduction, int? replicas)
     {
         bool meanLike = reduction is LossReduction.Auto or LossReduction.SumOverBatchSize;
+        if (meanLike && replicas is not null)
+        {
+            // Loss._get_reduction: a mean over one replica's batch would be averaged again across replicas.
+            throw new KerasDistributionException(
+                "Please use `tf.keras.losses.Reduction.SUM` or `tf.keras.losses.Reduction.NONE` for loss reduction when losses are used with `tf.distribute.Strategy`, "
+                + $"except for specifying losses in `Model.compile()` for use by the built-in training looop `Model.fit()` (reduction {ReductionName(reduction)}, {replicas} replicas)");
+        }
+
         BroadcastPlan? weightTimesMask = null;
         int[]? weight = weightDims;
         if (maskDims is not null)

@@ -81,7 +81,7 @@ internal sealed class Keras3Profile : KerasProfile
 
     internal override double ScalarWeight(double value, bool isInteger, Precision precision) => precision.Round(value);
 
-    internal override WeightingPlan PlanWeighting(int[] lossDims, int[]? weightDims, int[]? maskDims, LossReduction reduction)
+    internal override WeightingPlan PlanWeighting(int[] lossDims, int[]? weightDims, int[]? maskDims, LossReduction reduction, int? replicas)
     {
         bool meanLike = reduction is LossReduction.Mean or LossReduction.SumOverBatchSize;
         BroadcastPlan? weightTimesMask = null;
@@ -119,6 +119,8 @@ internal sealed class Keras3Profile : KerasProfile
             WeightTimesMask = weightTimesMask,
             LossTimesWeight = lossTimesWeight,
             WeightedDims = weighted,
+            // scale_loss_for_distribution: the mean-like reductions divide by the replicas in sync themselves.
+            ReplicaScale = unreduced || reduction is LossReduction.Sum || replicas is not > 1 ? null : 1.0 / replicas.Value,
             Reduction = unreduced ? ReductionStep.Unreduced
                 : reduction == LossReduction.Sum ? ReductionStep.Sum
                 : reduction == LossReduction.MeanWithSampleWeight && weight is not null ? ReductionStep.DivideByWeightSum

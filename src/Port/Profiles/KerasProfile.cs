@@ -89,5 +89,5 @@ public abstract class KerasProfile
     internal abstract double ScalarWeight(double value, bool isInteger, Precision precision);
 
     /// <summary>How weights, a mask and the reduction turn per-sample losses into the result, from shapes alone.</summary>
-    internal abstract WeightingPlan PlanWeighting(int[] lossDims, int[]? weightDims, int[]? maskDims, LossReduction reduction);
+    internal abstract WeightingPlan PlanWeighting(int[] lossDims, int[]? weightDims, int[]? maskDims, LossReduction reduction, int? replicas);
 }

@@ -50,6 +50,10 @@ internal sealed class WeightingPlan
 
     public required ReductionStep Reduction { get; init; }
 
+    /// <summary>The factor <c>1 / replicas</c> (as a double; rounded to the compute dtype, as Keras casts it) that
+    /// multiplies the reduced value, or null.</summary>
+    public double? ReplicaScale { get; init; }
+
     /// <summary>The result's dimensions: the weighted losses' when unreduced, else <c>[]</c>.</summary>
     public int[] ResultDims => Reduction == ReductionStep.Unreduced ? WeightedDims : [];
 }

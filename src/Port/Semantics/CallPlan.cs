@@ -13,11 +13,11 @@ internal sealed class CallPlan
     private readonly int[] _trueDims, _trueStrides, _predDims, _predStrides;
     private readonly WeightKind _weightKind;
     private readonly int[]? _weightDims, _weightStrides, _maskDims, _maskStrides;
-    private readonly InputKind _inputKind;
+    private readonly LossContext _context;
 
     private CallPlan(
         Type trueType, Operand yTrue, Type predType, Operand yPred, WeightKind weightKind, Operand? weight, Operand? mask,
-        InputKind inputKind, Precision precision, CosinePlan cosine, WeightingPlan? weighting)
+        LossContext context, Precision precision, CosinePlan cosine, WeightingPlan? weighting)
     {
         _trueType = trueType;
         _predType = predType;
@@ -26,7 +26,7 @@ internal sealed class CallPlan
         _weightKind = weightKind;
         (_weightDims, _weightStrides) = (weight?.Dims, weight?.Strides);
         (_maskDims, _maskStrides) = (mask?.Dims, mask?.Strides);
-        _inputKind = inputKind;
+        _context = context;
         Precision = precision;
         Cosine = cosine;
         Weighting = weighting;
@@ -53,7 +53,7 @@ internal sealed class CallPlan
 
     public static CallPlan ForLoss<TT, TP, TR>(
         KerasProfile profile, Axes axes, LossReduction reduction, KerasDType? dtype,
-        in ShapedSpan<TT> yTrue, in ShapedSpan<TP> yPred, in SampleWeight<TR> weight, in KerasMask mask, InputKind kind)
+        in ShapedSpan<TT> yTrue, in ShapedSpan<TP> yPred, in SampleWeight<TR> weight, in KerasMask mask, LossContext context)
     {
         Element.RequireInput<TT>("y_true");
         Element.RequireInput<TP>("y_pred");
@@ -62,15 +62,15 @@ internal sealed class CallPlan
         Operand t = Views.Operand(yTrue), p = Views.Operand(yPred);
         Operand? w = weight.Kind == WeightKind.Tensor ? Views.Operand(weight.TensorValue) : null;
         Operand? m = mask.IsPresent ? Views.Operand(mask.Values) : null;
-        var cosine = CosinePlan.Create(profile, t, p, axes, forLoss: true, kind);
+        var cosine = CosinePlan.Create(profile, t, p, axes, forLoss: true, context.InputKind);
         int[]? weightDims = weight.Kind switch
         {
             WeightKind.None => null,
             WeightKind.Tensor => w!.Value.Dims,
             _ => [],
         };
-        WeightingPlan weighting = profile.PlanWeighting(cosine.LossDims, weightDims, m?.Dims, reduction);
-        return new CallPlan(typeof(TT), t, typeof(TP), p, weight.Kind, w, m, kind, precision, cosine, weighting);
+        WeightingPlan weighting = profile.PlanWeighting(cosine.LossDims, weightDims, m?.Dims, reduction, context.Replicas);
+        return new CallPlan(typeof(TT), t, typeof(TP), p, weight.Kind, w, m, context, precision, cosine, weighting);
     }
 
     public static CallPlan ForFunction<TT, TP, TR>(KerasProfile profile, Axes axes, in ShapedSpan<TT> yTrue, in ShapedSpan<TP> yPred)
@@ -81,12 +81,12 @@ internal sealed class CallPlan
         RequireResultType<TR>(precision, "the function");
         Operand t = Views.Operand(yTrue), p = Views.Operand(yPred);
         var cosine = CosinePlan.Create(profile, t, p, axes, forLoss: false, InputKind.Tensor);
-        return new CallPlan(typeof(TT), t, typeof(TP), p, WeightKind.None, null, null, InputKind.Tensor, precision, cosine, null);
+        return new CallPlan(typeof(TT), t, typeof(TP), p, WeightKind.None, null, null, default, precision, cosine, null);
     }
 
     /// <summary>Whether this plan was made for inputs of these shapes, strides and types (allocation-free).</summary>
-    public bool Fits<TT, TP, TR>(in ShapedSpan<TT> yTrue, in ShapedSpan<TP> yPred, in SampleWeight<TR> weight, in KerasMask mask, InputKind kind) =>
-        typeof(TT) == _trueType && typeof(TP) == _predType && KerasDTypes.Of<TR>() == Precision.DType && kind == _inputKind
+    public bool Fits<TT, TP, TR>(in ShapedSpan<TT> yTrue, in ShapedSpan<TP> yPred, in SampleWeight<TR> weight, in KerasMask mask, LossContext context) =>
+        typeof(TT) == _trueType && typeof(TP) == _predType && KerasDTypes.Of<TR>() == Precision.DType && context == _context
         && Views.Matches(yTrue, _trueDims, _trueStrides) && Views.Matches(yPred, _predDims, _predStrides)
         && weight.Kind == _weightKind
         && (weight.Kind != WeightKind.Tensor || Views.Matches(weight.TensorValue, _weightDims!, _weightStrides!))

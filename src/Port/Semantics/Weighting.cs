@@ -107,12 +107,13 @@ internal static class Weighting
         }
 
         double sum = precision.Round(Sum(values));
-        result[0] = steps.Reduction switch
+        double reduced = steps.Reduction switch
         {
             ReductionStep.Sum => sum,
             ReductionStep.DivideByCount => precision.DivideNoNan(sum, precision.Count(values.Length)),
             _ => precision.DivideNoNan(sum, precision.Round(Sum(weight))),
         };
+        result[0] = steps.ReplicaScale is { } scale ? precision.Multiply(reduced, precision.Round(scale)) : reduced;
     }
 
     private static double Sum(ReadOnlySpan<double> values)

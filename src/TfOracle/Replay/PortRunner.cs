@@ -25,11 +25,6 @@ public static class PortRunner
             return $"api {parityCase.Api}: not ported yet (the training issue)";
         }
 
-        if (parityCase.Args.Replicas is not null)
-        {
-            return "replica context (args.replicas): not ported yet (the training issue)";
-        }
-
         return null;
     }
 
@@ -131,7 +126,11 @@ public static class PortRunner
             where TR : unmanaged
         {
             IReadOnlyDictionary<string, CaseInput> inputs = call.Case.Inputs;
-            InputKind kind = call.Case.Args.InputKind == "numpy" ? InputKind.NumPy : InputKind.Tensor;
+            var context = new LossContext
+            {
+                InputKind = call.Case.Args.InputKind == "numpy" ? InputKind.NumPy : InputKind.Tensor,
+                Replicas = call.Case.Args.Replicas,
+            };
             KerasMask kerasMask = inputs.TryGetValue("mask", out CaseInput? m) && m is TensorInput mask
                 ? KerasMask.From(Input<bool>(mask.Tensor))
                 : KerasMask.None;
@@ -141,16 +140,16 @@ public static class PortRunner
             switch (inputs.GetValueOrDefault("sample_weight"))
             {
                 case ScalarInput { IsInteger: true } number:
-                    result = loss.Compute<TT, TP, TR>(yTrue, yPred, SampleWeight<TR>.Scalar((long)number.Value), kerasMask, kind);
+                    result = loss.Compute<TT, TP, TR>(yTrue, yPred, SampleWeight<TR>.Scalar((long)number.Value), kerasMask, context);
                     break;
                 case ScalarInput number:
-                    result = loss.Compute<TT, TP, TR>(yTrue, yPred, SampleWeight<TR>.Scalar(number.Value), kerasMask, kind);
+                    result = loss.Compute<TT, TP, TR>(yTrue, yPred, SampleWeight<TR>.Scalar(number.Value), kerasMask, context);
                     break;
                 case TensorInput weight:
-                    result = loss.Compute<TT, TP, TR>(yTrue, yPred, SampleWeight<TR>.Tensor(Input<TR>(weight.Tensor)), kerasMask, kind);
+                    result = loss.Compute<TT, TP, TR>(yTrue, yPred, SampleWeight<TR>.Tensor(Input<TR>(weight.Tensor)), kerasMask, context);
                     break;
                 default:
-                    result = loss.Compute<TT, TP, TR>(yTrue, yPred, SampleWeight<TR>.None, kerasMask, kind);
+                    result = loss.Compute<TT, TP, TR>(yTrue, yPred, SampleWeight<TR>.None, kerasMask, context);
                     break;
             }
 

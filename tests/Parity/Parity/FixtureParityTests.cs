@@ -15,9 +15,6 @@ public sealed class FixtureParityTests
 {
     public static TheoryData<string> PortedCases() => Ids(c => PortRunner.SkipReason(c) is null);
 
-    public static TheoryData<string> ReplicaCases() =>
-        Ids(c => c.Api is Apis.Loss or Apis.Function && c.Args.Replicas is not null);
-
     [Theory]
     [MemberData(nameof(PortedCases))]
     public void Port_matches_TensorFlow(string id)
@@ -26,11 +23,6 @@ public sealed class FixtureParityTests
         Verdict verdict = CaseJudge.Judge(parityCase, PortRunner.Run(parityCase));
         Assert.True(verdict.Passed, $"{id}: {verdict.Failure}");
     }
-
-    [Theory(Skip = "replica context (args.replicas): a loss inside tf.distribute.Strategy.run is the training issue's")]
-    [MemberData(nameof(ReplicaCases))]
-    public void Port_matches_TensorFlow_in_a_replica_context(string id) =>
-        Port_matches_TensorFlow(id);
 
     private static TheoryData<string> Ids(System.Func<ParityCase, bool> keep) =>
         new(FixtureCatalog.All.Where(keep).Select(c => c.Id).Order(System.StringComparer.Ordinal));
