@@ -68,4 +68,52 @@ public static class CosineSimilarity
         ArgumentNullException.ThrowIfNull(yPred);
         return Compute<T, T>(profile, yTrue, yPred, axis);
     }
+
+    /// <summary>The per-sample <c>-cosine</c> and its gradients <c>d sum(upstream * losses) / d input</c> from one call.</summary>
+    /// <typeparam name="TTrue">Element type of <paramref name="yTrue"/>.</typeparam>
+    /// <typeparam name="TPred">Element type of <paramref name="yPred"/>, the compute dtype.</typeparam>
+    /// <param name="profile">The Keras generation.</param>
+    /// <param name="yTrue">The targets.</param>
+    /// <param name="yPred">The predictions.</param>
+    /// <param name="axis">The axis or axes.</param>
+    /// <param name="value">Receives the losses.</param>
+    /// <param name="yTrueGradient">Receives the gradient by <paramref name="yTrue"/>; empty to skip it.</param>
+    /// <param name="yPredGradient">Receives the gradient by <paramref name="yPred"/>; empty to skip it.</param>
+    /// <param name="upstream">The gradient arriving at the losses, of their shape; empty for ones.</param>
+    /// <exception cref="ArgumentException">A buffer of the wrong length, or a gradient asked of an integer input; and as <c>Compute</c>.</exception>
+    public static void ComputeWithGradients<TTrue, TPred>(
+        KerasProfile profile, ShapedSpan<TTrue> yTrue, ShapedSpan<TPred> yPred, Axes axis, Span<TPred> value,
+        Span<TTrue> yTrueGradient, Span<TPred> yPredGradient, ReadOnlySpan<TPred> upstream = default)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        CallPlan plan = CallPlan.ForFunction<TTrue, TPred, TPred>(profile, axis, yTrue, yPred);
+        CosineSimilarityLoss.RequireLength(value.Length, plan.ResultLength, plan.ResultDims, nameof(value));
+        CosineSimilarityLoss.RequireLength(upstream.Length, upstream.IsEmpty ? 0 : plan.ResultLength, plan.ResultDims, nameof(upstream));
+        CosineSimilarityLoss.RequireGradient(yTrueGradient.Length, yTrue, nameof(yTrueGradient));
+        CosineSimilarityLoss.RequireGradient(yPredGradient.Length, yPred, nameof(yPredGradient));
+        Evaluation.FunctionWithGradients(plan, profile, yTrue, yPred, upstream, value, yTrueGradient, yPredGradient);
+    }
+
+    /// <summary>The per-sample <c>-cosine</c> and the gradients of their sum by both inputs, as new arrays.</summary>
+    /// <typeparam name="TTrue">Element type of <paramref name="yTrue"/>.</typeparam>
+    /// <typeparam name="TPred">Element type of <paramref name="yPred"/>.</typeparam>
+    /// <param name="profile">The Keras generation.</param>
+    /// <param name="yTrue">The targets.</param>
+    /// <param name="yPred">The predictions.</param>
+    /// <param name="axis">The axis or axes (default <c>-1</c>).</param>
+    /// <returns>The losses and the gradients (null for integer inputs).</returns>
+    public static LossGradients<TTrue, TPred, TPred> ComputeWithGradients<TTrue, TPred>(
+        KerasProfile profile, ShapedSpan<TTrue> yTrue, ShapedSpan<TPred> yPred, Axes? axis = null)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        CallPlan plan = CallPlan.ForFunction<TTrue, TPred, TPred>(profile, axis ?? Axes.Last, yTrue, yPred);
+        var value = new TPred[plan.ResultLength];
+        TTrue[] trueGradient = Element.IsFloating<TTrue>() ? new TTrue[yTrue.ElementCount] : [];
+        TPred[] predGradient = Element.IsFloating<TPred>() ? new TPred[yPred.ElementCount] : [];
+        Evaluation.FunctionWithGradients<TTrue, TPred>(plan, profile, yTrue, yPred, default, value, trueGradient, predGradient);
+        return new LossGradients<TTrue, TPred, TPred>(
+            new ShapedArray<TPred>(value, plan.ResultDims),
+            Element.IsFloating<TTrue>() ? new ShapedArray<TTrue>(trueGradient, Views.Operand(yTrue).Dims) : null,
+            Element.IsFloating<TPred>() ? new ShapedArray<TPred>(predGradient, Views.Operand(yPred).Dims) : null);
+    }
 }

@@ -191,6 +191,88 @@ public sealed class CosineSimilarityLoss
         return Compute<T, T, T>(yTrue, yPred, sampleWeight, mask);
     }
 
+    /// <summary>
+    /// The value and its gradients by both inputs from one call: <c>d sum(upstream * value) / d y_true</c> and
+    /// <c>/ d y_pred</c>, computed in the compute dtype the way TF's gradient graph computes them (the clamp as a
+    /// select, <c>RsqrtGrad</c>, the weights and reductions backwards) and cast to each input's dtype.
+    /// Allocation-free while shapes repeat.
+    /// </summary>
+    /// <typeparam name="TTrue">Element type of <paramref name="yTrue"/>.</typeparam>
+    /// <typeparam name="TPred">Element type of <paramref name="yPred"/>.</typeparam>
+    /// <typeparam name="TResult">The compute dtype's element type.</typeparam>
+    /// <param name="yTrue">The targets.</param>
+    /// <param name="yPred">The predictions.</param>
+    /// <param name="sampleWeight">The sample weight (a constant: no gradient reaches it), or none.</param>
+    /// <param name="mask">A Keras mask on <paramref name="yPred"/>, or none.</param>
+    /// <param name="value">Receives the value, as <see cref="Compute{TTrue, TPred, TResult}(ShapedSpan{TTrue}, ShapedSpan{TPred}, SampleWeight{TResult}, KerasMask, Span{TResult}, LossContext)"/> writes it.</param>
+    /// <param name="yTrueGradient">Receives the gradient by <paramref name="yTrue"/>, row-major in its shape; empty to skip it.</param>
+    /// <param name="yPredGradient">Receives the gradient by <paramref name="yPred"/>; empty to skip it.</param>
+    /// <param name="upstream">The gradient arriving at the value, of its shape; empty for ones (the gradient of the value's sum).</param>
+    /// <param name="context">Tensors or numpy arrays, and the replica context.</param>
+    /// <exception cref="ArgumentException">A buffer of the wrong length, or a gradient asked of an integer input; and as <c>Compute</c>.</exception>
+    public void ComputeWithGradients<TTrue, TPred, TResult>(
+        ShapedSpan<TTrue> yTrue, ShapedSpan<TPred> yPred, SampleWeight<TResult> sampleWeight, KerasMask mask, Span<TResult> value,
+        Span<TTrue> yTrueGradient, Span<TPred> yPredGradient, ReadOnlySpan<TResult> upstream = default, LossContext context = default)
+    {
+        CallPlan plan = PlanFor(yTrue, yPred, sampleWeight, mask, context);
+        RequireLength(value.Length, plan.ResultLength, plan.ResultDims, nameof(value));
+        RequireLength(upstream.Length, upstream.IsEmpty ? 0 : plan.ResultLength, plan.ResultDims, nameof(upstream));
+        RequireGradient(yTrueGradient.Length, yTrue, nameof(yTrueGradient));
+        RequireGradient(yPredGradient.Length, yPred, nameof(yPredGradient));
+        Evaluation.LossWithGradients(plan, Profile, yTrue, yPred, sampleWeight, mask, upstream, value, yTrueGradient, yPredGradient);
+    }
+
+    /// <summary>The value and the gradients of its sum by both inputs, as new arrays (see the span overload).</summary>
+    /// <typeparam name="TTrue">Element type of <paramref name="yTrue"/>.</typeparam>
+    /// <typeparam name="TPred">Element type of <paramref name="yPred"/>.</typeparam>
+    /// <typeparam name="TResult">The compute dtype's element type.</typeparam>
+    /// <param name="yTrue">The targets.</param>
+    /// <param name="yPred">The predictions.</param>
+    /// <param name="sampleWeight">The sample weight, or none.</param>
+    /// <param name="mask">A Keras mask on <paramref name="yPred"/>, or none.</param>
+    /// <param name="context">Tensors or numpy arrays, and the replica context.</param>
+    /// <returns>The value and the gradients (null for integer inputs).</returns>
+    public LossGradients<TTrue, TPred, TResult> ComputeWithGradients<TTrue, TPred, TResult>(
+        ShapedSpan<TTrue> yTrue, ShapedSpan<TPred> yPred, SampleWeight<TResult> sampleWeight = default, KerasMask mask = default,
+        LossContext context = default)
+    {
+        CallPlan plan = PlanFor(yTrue, yPred, sampleWeight, mask, context);
+        var value = new TResult[plan.ResultLength];
+        TTrue[] trueGradient = Element.IsFloating<TTrue>() ? new TTrue[yTrue.ElementCount] : [];
+        TPred[] predGradient = Element.IsFloating<TPred>() ? new TPred[yPred.ElementCount] : [];
+        Evaluation.LossWithGradients<TTrue, TPred, TResult>(plan, Profile, yTrue, yPred, sampleWeight, mask, default, value, trueGradient, predGradient);
+        return new LossGradients<TTrue, TPred, TResult>(
+            new ShapedArray<TResult>(value, plan.ResultDims),
+            Element.IsFloating<TTrue>() ? new ShapedArray<TTrue>(trueGradient, Views.Operand(yTrue).Dims) : null,
+            Element.IsFloating<TPred>() ? new ShapedArray<TPred>(predGradient, Views.Operand(yPred).Dims) : null);
+    }
+
+    internal static void RequireLength(int length, int expected, int[] dims, string name)
+    {
+        if (length != expected)
+        {
+            throw new ArgumentException($"{name} holds {length} elements; the result has shape {Shape.Format(dims)} ({expected} elements)", name);
+        }
+    }
+
+    internal static void RequireGradient<T>(int length, in ShapedSpan<T> input, string name)
+    {
+        if (length == 0)
+        {
+            return;
+        }
+
+        if (!Element.IsFloating<T>())
+        {
+            throw new ArgumentException($"{name}: no gradient reaches an integer input ({Element.Name<T>()}); pass an empty span", name);
+        }
+
+        if (length != input.ElementCount)
+        {
+            throw new ArgumentException($"{name} holds {length} elements; the input has {input.ElementCount}", name);
+        }
+    }
+
     /// <summary>The shape of the result for these inputs (their data is not read).</summary>
     /// <typeparam name="TTrue">Element type of <paramref name="yTrue"/>.</typeparam>
     /// <typeparam name="TPred">Element type of <paramref name="yPred"/>.</typeparam>

@@ -31,6 +31,18 @@ internal sealed class RowLayout
     /// <summary>Every row is one dense run of <see cref="RowLength"/> (at least one) elements, the usual trailing-axis case.</summary>
     public bool IsContiguous { get; }
 
+    /// <summary>A layout whose "offsets" are row indices: row <c>i</c> of <paramref name="rows"/> rows, every element of it at index <c>i</c>.</summary>
+    public static RowLayout RowIndices(int rows, int length)
+    {
+        var indices = new int[rows];
+        for (int i = 0; i < rows; i++)
+        {
+            indices[i] = i;
+        }
+
+        return new(indices, new int[length]);
+    }
+
     /// <param name="dims">The dimensions iterated (the tensor's, or those it is broadcast to).</param>
     /// <param name="strides">Element strides per dimension (0 where broadcast).</param>
     /// <param name="axes">The reduced dimensions, ascending.</param>

@@ -106,6 +106,9 @@ internal sealed class Keras2Profile : KerasProfile
     internal override double InverseNorm(double squareSum, Precision precision) =>
         precision.Round(1 / Math.Sqrt(Math.Max(squareSum, precision.Round(1e-12))));
 
+    // _MaximumGrad: greater_equal(s, eps) selects the branch, so a tie goes through (fixtures: keras2/special/clamp, tag at-clamp).
+    internal override bool ClampPassesGradient(double squareSum, Precision precision) => squareSum >= precision.Round(1e-12);
+
     // compute_weighted_loss runs tf.convert_to_tensor first: a Python float becomes float32 before the cast to the
     // loss dtype (2.175 weighs float64 losses by 2.1749999523162842); a Python int is exact.
     internal override double ScalarWeight(double value, bool isInteger, Precision precision) =>

@@ -79,6 +79,11 @@ internal sealed class Keras3Profile : KerasProfile
     internal override double InverseNorm(double squareSum, Precision precision) =>
         Math.Min(precision.Round(1 / Math.Sqrt(squareSum)), precision.Round(1.0 / 1e-7));
 
+    // _MinimumGrad: less_equal(rsqrt(s), cap) selects the branch; a zero vector (rsqrt = inf) is held by the cap,
+    // except in float16, whose cap is inf itself (fixtures: keras3/special/clamp, tags at-clamp and zero-rows).
+    internal override bool ClampPassesGradient(double squareSum, Precision precision) =>
+        precision.Round(1 / Math.Sqrt(squareSum)) <= precision.Round(1.0 / 1e-7);
+
     internal override double ScalarWeight(double value, bool isInteger, Precision precision) => precision.Round(value);
 
     internal override WeightingPlan PlanWeighting(int[] lossDims, int[]? weightDims, int[]? maskDims, LossReduction reduction, int? replicas)

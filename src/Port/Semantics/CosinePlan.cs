@@ -30,6 +30,13 @@ internal sealed class CosinePlan
     /// <summary>Null when both inputs have one shape (their rows pair up); else how the broadcast product is walked.</summary>
     public ProductLayouts? Product { get; }
 
+    /// <summary>The product's walk in every case (for the backward pass): <see cref="Product"/>, or for paired rows
+    /// the rows themselves, each element scaled by its own row's inverse norm.</summary>
+    public ProductLayouts Walk => Product ?? (_pairedWalk ??= new ProductLayouts(
+        True, RowLayout.RowIndices(True.RowCount, True.RowLength), Pred, RowLayout.RowIndices(Pred.RowCount, Pred.RowLength)));
+
+    private ProductLayouts? _pairedWalk;
+
     /// <exception cref="KerasAxisException">An axis does not fit an input.</exception>
     /// <exception cref="KerasShapeException">The inputs do not broadcast.</exception>
     public static CosinePlan Create(KerasProfile profile, Operand yTrue, Operand yPred, Axes axes, bool forLoss, InputKind kind)

@@ -17,7 +17,7 @@ internal static class Evaluation
         {
             Span<double> losses = buffer.AsSpan(0, lossLength), result = buffer.AsSpan(lossLength, plan.ResultLength);
             CosineEvaluator.Evaluate(plan.Cosine, profile, plan.Precision, yTrue.Data, yPred.Data, losses);
-            Weighting.Apply(plan, profile, losses, weight, mask, result);
+            Weighting.Forward(plan, profile, losses, weight, mask, result);
             Store(result, destination);
         }
         finally
@@ -49,6 +49,85 @@ internal static class Evaluation
         for (int i = 0; i < values.Length; i++)
         {
             destination[i] = Element.FromDouble<TR>(values[i]);
+        }
+    }
+
+    /// <summary>The loss's value and its gradients by the inputs, for an upstream gradient of the value (empty: ones).</summary>
+    public static void LossWithGradients<TT, TP, TR>(
+        CallPlan plan, KerasProfile profile, in ShapedSpan<TT> yTrue, in ShapedSpan<TP> yPred, in SampleWeight<TR> weight,
+        in KerasMask mask, ReadOnlySpan<TR> upstream, Span<TR> value, Span<TT> trueGradient, Span<TP> predGradient)
+    {
+        int lossLength = LossLength(plan);
+        double[] buffer = ArrayPool<double>.Shared.Rent(2 * lossLength + 2 * plan.ResultLength);
+        try
+        {
+            Span<double> losses = buffer.AsSpan(0, lossLength), result = buffer.AsSpan(lossLength, plan.ResultLength);
+            Span<double> upstreamValues = buffer.AsSpan(lossLength + plan.ResultLength, upstream.Length);
+            Span<double> cosineGradient = buffer.AsSpan(lossLength + 2 * plan.ResultLength, lossLength);
+            CosineEvaluator.Evaluate(plan.Cosine, profile, plan.Precision, yTrue.Data, yPred.Data, losses);
+            Weighting.Forward(plan, profile, losses, weight, mask, result);
+            Store(result, value);
+            for (int i = 0; i < upstream.Length; i++)
+            {
+                upstreamValues[i] = Element.ToDouble(upstream[i]);
+            }
+
+            Weighting.Backward(plan, profile, weight, mask, upstreamValues, cosineGradient);
+            Backward(plan, profile, yTrue, yPred, cosineGradient, trueGradient, predGradient);
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>The function's losses and their gradients by the inputs (empty upstream: ones).</summary>
+    public static void FunctionWithGradients<TT, TP>(
+        CallPlan plan, KerasProfile profile, in ShapedSpan<TT> yTrue, in ShapedSpan<TP> yPred, ReadOnlySpan<TP> upstream,
+        Span<TP> value, Span<TT> trueGradient, Span<TP> predGradient)
+    {
+        double[] buffer = ArrayPool<double>.Shared.Rent(2 * plan.ResultLength);
+        try
+        {
+            Span<double> losses = buffer.AsSpan(0, plan.ResultLength), lossGradient = buffer.AsSpan(plan.ResultLength, plan.ResultLength);
+            CosineEvaluator.Evaluate(plan.Cosine, profile, plan.Precision, yTrue.Data, yPred.Data, losses);
+            Store(losses, value);
+            for (int i = 0; i < lossGradient.Length; i++)
+            {
+                lossGradient[i] = upstream.IsEmpty ? 1 : Element.ToDouble(upstream[i]);
+            }
+
+            Backward(plan, profile, yTrue, yPred, lossGradient, trueGradient, predGradient);
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>From the gradient by the per-sample losses to the inputs' gradients (loss = -cosine), cast to each
+    /// input's own type as TF's <c>Cast</c> gradient casts back.</summary>
+    private static void Backward<TT, TP>(
+        CallPlan plan, KerasProfile profile, in ShapedSpan<TT> yTrue, in ShapedSpan<TP> yPred, Span<double> lossGradient,
+        Span<TT> trueGradient, Span<TP> predGradient)
+    {
+        for (int i = 0; i < lossGradient.Length; i++)
+        {
+            lossGradient[i] = -lossGradient[i];
+        }
+
+        int trueLength = yTrue.Data.Length, predLength = yPred.Data.Length;
+        double[] buffer = ArrayPool<double>.Shared.Rent(trueLength + predLength);
+        try
+        {
+            Span<double> tbar = buffer.AsSpan(0, trueLength), pbar = buffer.AsSpan(trueLength, predLength);
+            CosineBackward.Run(plan.Cosine, profile, plan.Precision, yTrue.Data, yPred.Data, lossGradient, tbar, pbar);
+            Views.GatherDense(yTrue, tbar, trueGradient);
+            Views.GatherDense(yPred, pbar, predGradient);
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(buffer);
         }
     }
 }

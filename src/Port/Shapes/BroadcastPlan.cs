@@ -47,4 +47,40 @@ internal sealed class BroadcastPlan
             }
         }
     }
+
+    /// <summary>
+    /// The gradient of <c>left * right</c> by <c>left</c>: <c>round(upstream * right)</c> over the broadcast shape,
+    /// summed back to <c>left</c>'s shape (TF's <c>Mul</c> gradient with <c>BroadcastGradientArgs</c>). A one-element
+    /// <paramref name="upstream"/> stands for the same value everywhere.
+    /// </summary>
+    public void MultiplyAndSumToLeft(ReadOnlySpan<double> upstream, ReadOnlySpan<double> right, Span<double> left, Precision precision)
+    {
+        left.Clear();
+        int rank = Output.Length;
+        Span<int> index = stackalloc int[rank];
+        int l = 0, r = 0;
+        bool uniform = upstream.Length == 1 && Length != 1;
+        for (int n = 0; n < Length; n++)
+        {
+            left[l] += precision.Multiply(uniform ? upstream[0] : upstream[n], right[r]);
+            for (int i = rank - 1; i >= 0; i--)
+            {
+                l += _leftStrides[i];
+                r += _rightStrides[i];
+                if (++index[i] < Output[i])
+                {
+                    break;
+                }
+
+                l -= _leftStrides[i] * Output[i];
+                r -= _rightStrides[i] * Output[i];
+                index[i] = 0;
+            }
+        }
+
+        for (int i = 0; i < left.Length; i++)
+        {
+            left[i] = precision.Round(left[i]);
+        }
+    }
 }

@@ -66,4 +66,34 @@ internal static class Views
             }
         }
     }
+
+    /// <summary>Writes values kept by element offset (<paramref name="byOffset"/>) in the view's row-major order,
+    /// rounded to <typeparamref name="TOut"/>.</summary>
+    public static void GatherDense<T, TOut>(in ShapedSpan<T> view, ReadOnlySpan<double> byOffset, Span<TOut> destination)
+    {
+        int rank = view.Rank;
+        Span<int> index = stackalloc int[rank];
+        Span<int> strides = stackalloc int[rank];
+        for (int i = 0; i < rank; i++)
+        {
+            strides[i] = (int)view.Stride(i);
+        }
+
+        int offset = 0;
+        for (int n = 0; n < destination.Length; n++)
+        {
+            destination[n] = Element.FromDouble<TOut>(byOffset[offset]);
+            for (int i = rank - 1; i >= 0; i--)
+            {
+                offset += strides[i];
+                if (++index[i] < view.Length(i))
+                {
+                    break;
+                }
+
+                offset -= strides[i] * (int)view.Length(i);
+                index[i] = 0;
+            }
+        }
+    }
 }

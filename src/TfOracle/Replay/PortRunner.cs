@@ -39,7 +39,7 @@ public static class PortRunner
         {
             TensorData yTrue = Tensor(parityCase, "y_true"), yPred = Tensor(parityCase, "y_pred");
             var call = new Call(parityCase, profile, yTrue, yPred);
-            return new PortAnswer(ElementTypes.Dispatch(yTrue.DType, new TrueTypeVisitor(call)), null);
+            return ElementTypes.Dispatch(yTrue.DType, new TrueTypeVisitor(call));
         }
         catch (Exception error) when (error is IKerasError)
         {
@@ -87,19 +87,22 @@ public static class PortRunner
 
         public TensorData Pred { get; } = yPred;
 
+        /// <summary>The case records TF's gradients, so the port is asked for its own.</summary>
+        public bool WantsGradients => Case.Expected.Gradients.Count > 0;
+
         public Axes Axis => Case.Args.Axis is { } axes ? (Case.Args.AxisIsList ? Axes.List([.. axes]) : Axes.One(axes[0])) : Axes.Last;
     }
 
-    private sealed class TrueTypeVisitor(Call call) : IElementTypeVisitor<TensorData>
+    private sealed class TrueTypeVisitor(Call call) : IElementTypeVisitor<PortAnswer>
     {
-        public TensorData Visit<TT>()
+        public PortAnswer Visit<TT>()
             where TT : unmanaged => ElementTypes.Dispatch(call.Pred.DType, new PredTypeVisitor<TT>(call));
     }
 
-    private sealed class PredTypeVisitor<TT>(Call call) : IElementTypeVisitor<TensorData>
+    private sealed class PredTypeVisitor<TT>(Call call) : IElementTypeVisitor<PortAnswer>
         where TT : unmanaged
     {
-        public TensorData Visit<TP>()
+        public PortAnswer Visit<TP>()
             where TP : unmanaged
         {
             if (call.Case.Api == Apis.Function)
@@ -111,18 +114,23 @@ public static class PortRunner
             return ElementTypes.Dispatch(ElementTypes.Of(loss.ResultDType<TT, TP>()), new LossVisitor<TT, TP>(call, loss));
         }
 
-        private TensorData RunFunction<TP>()
+        private PortAnswer RunFunction<TP>()
             where TP : unmanaged
         {
-            return Output(CosineSimilarity.Compute<TT, TP>(call.Profile, Input<TT>(call.True), Input<TP>(call.Pred), call.Axis));
+            if (call.WantsGradients)
+            {
+                return Answer(CosineSimilarity.ComputeWithGradients<TT, TP>(call.Profile, Input<TT>(call.True), Input<TP>(call.Pred), call.Axis));
+            }
+
+            return new PortAnswer(Output(CosineSimilarity.Compute<TT, TP>(call.Profile, Input<TT>(call.True), Input<TP>(call.Pred), call.Axis)), null);
         }
     }
 
-    private sealed class LossVisitor<TT, TP>(Call call, CosineSimilarityLoss loss) : IElementTypeVisitor<TensorData>
+    private sealed class LossVisitor<TT, TP>(Call call, CosineSimilarityLoss loss) : IElementTypeVisitor<PortAnswer>
         where TT : unmanaged
         where TP : unmanaged
     {
-        public TensorData Visit<TR>()
+        public PortAnswer Visit<TR>()
             where TR : unmanaged
         {
             IReadOnlyDictionary<string, CaseInput> inputs = call.Case.Inputs;
@@ -136,25 +144,36 @@ public static class PortRunner
                 : KerasMask.None;
             ShapedSpan<TT> yTrue = Input<TT>(call.True);
             ShapedSpan<TP> yPred = Input<TP>(call.Pred);
-            ShapedArray<TR> result;
-            switch (inputs.GetValueOrDefault("sample_weight"))
+            SampleWeight<TR> weight = inputs.GetValueOrDefault("sample_weight") switch
             {
-                case ScalarInput { IsInteger: true } number:
-                    result = loss.Compute<TT, TP, TR>(yTrue, yPred, SampleWeight<TR>.Scalar((long)number.Value), kerasMask, context);
-                    break;
-                case ScalarInput number:
-                    result = loss.Compute<TT, TP, TR>(yTrue, yPred, SampleWeight<TR>.Scalar(number.Value), kerasMask, context);
-                    break;
-                case TensorInput weight:
-                    result = loss.Compute<TT, TP, TR>(yTrue, yPred, SampleWeight<TR>.Tensor(Input<TR>(weight.Tensor)), kerasMask, context);
-                    break;
-                default:
-                    result = loss.Compute<TT, TP, TR>(yTrue, yPred, SampleWeight<TR>.None, kerasMask, context);
-                    break;
-            }
-
-            return Output(result);
+                ScalarInput { IsInteger: true } number => SampleWeight<TR>.Scalar((long)number.Value),
+                ScalarInput number => SampleWeight<TR>.Scalar(number.Value),
+                TensorInput tensor => SampleWeight<TR>.Tensor(Input<TR>(tensor.Tensor)),
+                _ => SampleWeight<TR>.None,
+            };
+            return call.WantsGradients
+                ? Answer(loss.ComputeWithGradients<TT, TP, TR>(yTrue, yPred, weight, kerasMask, context))
+                : new PortAnswer(Output(loss.Compute<TT, TP, TR>(yTrue, yPred, weight, kerasMask, context)), null);
         }
+    }
+
+    private static PortAnswer Answer<TT, TP, TR>(LossGradients<TT, TP, TR> result)
+        where TT : unmanaged
+        where TP : unmanaged
+        where TR : unmanaged
+    {
+        var gradients = new Dictionary<string, TensorData>(StringComparer.Ordinal);
+        if (result.YTrue is { } yTrue)
+        {
+            gradients["y_true"] = Output(yTrue);
+        }
+
+        if (result.YPred is { } yPred)
+        {
+            gradients["y_pred"] = Output(yPred);
+        }
+
+        return new PortAnswer(Output(result.Value), null) { Gradients = gradients };
     }
 
     private static ShapedSpan<T> Input<T>(TensorData tensor)
