@@ -251,7 +251,7 @@ internal sealed class CaseReader
         }
 
         // Gradients wait for the case's own gradients, whose shapes theirs must have.
-        return (CaseExpected.FromValue(ReadNumber(element, "expected")), gradients);
+        return (CaseExpected.FromValue(ReadNumber(element, "expected", exactRequired: true)), gradients);
     }
 
     private CaseError ReadError(JsonElement element)
@@ -267,23 +267,41 @@ internal sealed class CaseReader
         throw Fail($"expected.error is {{\"type\": <string>, \"message\": <string>}}, not {JsonText.Compact(element)}");
     }
 
-    /// <summary>A value with its exact value and bound, from an object holding <c>value</c>, <c>exact</c> and
-    /// <c>bound</c> (<c>expected</c>, or a metric step). Every TF number of the fixtures has both.</summary>
-    private ExpectedNumber ReadNumber(JsonElement holder, string where)
+    /// <summary>
+    /// A value with its exact value and bound, from an object holding <c>value</c>, <c>exact</c> and <c>bound</c>
+    /// (<c>expected</c>, or a metric step). The contract (shared/fixture-format.md) requires <c>exact</c> beside a
+    /// case's value; <c>bound</c>, and <c>exact</c> in metric steps, came later as additions that a reader must not
+    /// require (an older recording, such as the second-CPU one, has none). A bound never comes without its exact.
+    /// </summary>
+    private ExpectedNumber ReadNumber(JsonElement holder, string where, bool exactRequired)
     {
         ArrayTensor value = Resolve(holder.GetProperty("value"), $"{where}.value");
-        ArrayTensor exact = ResolveRequired(holder, "exact", where);
-        ArrayTensor bound = ResolveRequired(holder, "bound", where);
-        CheckReference(exact, value.Data, $"{where}.exact", "the value");
-        CheckReference(bound, value.Data, $"{where}.bound", "the value");
-        CheckBound(bound, $"{where}.bound");
-        return new ExpectedNumber(value.Data, exact.Data, bound.Data);
+        ArrayTensor? exact = exactRequired ? ResolveRequired(holder, "exact", where) : ResolveOptional(holder, "exact", where);
+        ArrayTensor? bound = ResolveOptional(holder, "bound", where);
+        if (bound is not null && exact is null)
+        {
+            throw Fail($"{where}.bound without {where}.exact: a bound is the distance from the exact value", bound.Name);
+        }
+
+        if (exact is not null)
+        {
+            CheckReference(exact, value.Data, $"{where}.exact", "the value");
+        }
+
+        if (bound is not null)
+        {
+            CheckReference(bound, value.Data, $"{where}.bound", "the value");
+            CheckBound(bound, $"{where}.bound");
+        }
+
+        return new ExpectedNumber(value.Data, exact?.Data, bound?.Data);
     }
 
     private ArrayTensor ResolveRequired(JsonElement holder, string key, string where) =>
-        holder.TryGetProperty(key, out JsonElement reference)
-            ? Resolve(reference, $"{where}.{key}")
-            : throw Fail($"{where}.{key} is missing (every value has an exact value and a bound)");
+        ResolveOptional(holder, key, where) ?? throw Fail($"{where}.{key} is missing (every value has an exact value)");
+
+    private ArrayTensor? ResolveOptional(JsonElement holder, string key, string where) =>
+        holder.TryGetProperty(key, out JsonElement reference) ? Resolve(reference, $"{where}.{key}") : null;
 
     private void CheckReference(ArrayTensor reference, TensorData of, string where, string ofWhat)
     {
@@ -360,11 +378,14 @@ internal sealed class CaseReader
 
     private ReadOnlyDictionary<string, ExpectedGradient> ReadExpectedGradients(JsonElement? element, Dictionary<string, ArrayTensor> gradients)
     {
+        if (element is null)
+        {
+            return new Dictionary<string, ExpectedGradient>().AsReadOnly();   // an addition older recordings lack
+        }
+
         if (element is not { ValueKind: JsonValueKind.Object } references)
         {
-            throw Fail(element is null
-                ? "expected.gradients is missing beside gradients (every gradient has an exact value and a bound)"
-                : $"expected.gradients is {Describe(element.Value)}, not an object");
+            throw Fail($"expected.gradients is {Describe(element.Value)}, not an object");
         }
 
         var result = new Dictionary<string, ExpectedGradient>(StringComparer.Ordinal);
@@ -466,7 +487,7 @@ internal sealed class CaseReader
             throw Fail($"{where} has a value, but the case expects an error (a failing update_state leaves no result)");
         }
 
-        return MetricStep.Update(inputs, hasValue ? ReadNumber(step, where) : null);
+        return MetricStep.Update(inputs, hasValue ? ReadNumber(step, where, exactRequired: false) : null);
     }
 
     private ReadOnlyCollection<string> ReadTags(JsonElement element)

@@ -90,6 +90,17 @@ public static class BoundRule
         return error <= bound ? null : $"{Show(value)} is {Show(error)} from the exact {Show(exact)}, {Show(error / bound)} bounds (bound {Show(bound)})";
     }
 
+    /// <summary>Whether an implementation's number has TF's bits (any NaN equals any NaN), dtype and shape.</summary>
+    /// <param name="actual">The implementation's value.</param>
+    /// <param name="tf">TF's value.</param>
+    /// <returns>True when identical.</returns>
+    public static bool SameBits(TensorData actual, TensorData tf)
+    {
+        ArgumentNullException.ThrowIfNull(actual);
+        ArgumentNullException.ThrowIfNull(tf);
+        return actual.DType == tf.DType && actual.Shape.SequenceEqual(tf.Shape) && BitIdentical(actual, tf, actual.ToDoubles(), tf.ToDoubles());
+    }
+
     private static bool BitIdentical(TensorData actual, TensorData tf, double[] values, double[] tfValues)
     {
         if (actual.Bytes.Span.SequenceEqual(tf.Bytes.Span))

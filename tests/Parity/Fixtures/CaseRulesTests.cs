@@ -1,4 +1,6 @@
 using System;
+using CosineParity.Oracle.Cases;
+using System.Linq;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using CosineParity.Oracle.Fixtures;
@@ -276,6 +278,30 @@ public sealed class CaseRulesTests : IDisposable
 
     [Fact]
     public void ExactMustAccompanyAValue()
+    {
+        LossExpected.Remove("exact");
+        _fixture.Tensors.RemoveAll(t => t.Name == "keras2/loss/000000/expected/exact");
+        FixtureAssert.CaseRejected(_fixture, Loss, "expected.exact is missing");
+    }
+
+    // shared/fixture-format.md: bound and expected.gradients are additions a reader must not require; a recording
+    // made before them (../shared/cross-cpu) has neither.
+    [Fact]
+    public void BoundAndExpectedGradientsMayBeAbsent()
+    {
+        LossExpected.Remove("bound");
+        LossExpected.Remove("gradients");
+        _fixture.Tensors.RemoveAll(t => t.Name == "keras2/loss/000000/expected/bound"
+            || t.Name.StartsWith("keras2/loss/000000/expected/gradients/", StringComparison.Ordinal));
+        ParityCase loss = FixtureReader.ReadProfile(_fixture.Write()).Cases.Single(c => c.Id == Loss);
+        Assert.NotNull(loss.Expected.Value!.Exact);
+        Assert.Null(loss.Expected.Value.Bound);
+        Assert.Empty(loss.Expected.Gradients);
+        Assert.NotEmpty(loss.Gradients);
+    }
+
+    [Fact]
+    public void BoundNeedsItsExact()
     {
         LossExpected.Remove("exact");
         _fixture.Tensors.RemoveAll(t => t.Name == "keras2/loss/000000/expected/exact");
