@@ -5,8 +5,7 @@ namespace CosineParity;
 
 /// <summary>
 /// Runs a <see cref="WeightingPlan"/>: folds the mask into a weight, multiplies the sample weight, weighs the losses
-/// and reduces them, every step rounded to the compute dtype as TF rounds it. Sums accumulate in double and round
-/// once (a wider accumulator, which the error bound allows).
+/// and reduces them, every step rounded to the compute dtype as TF rounds it (sums: <see cref="Precision.Sum"/>).
 /// </summary>
 internal static class Weighting
 {
@@ -106,23 +105,12 @@ internal static class Weighting
             return;
         }
 
-        double sum = precision.Round(Sum(values));
+        double sum = precision.Sum(values);
         result[0] = steps.Reduction switch
         {
             ReductionStep.Sum => sum,
             ReductionStep.DivideByCount => precision.DivideNoNan(sum, precision.Count(values.Length)),
-            _ => precision.DivideNoNan(sum, precision.Round(Sum(weight))),
+            _ => precision.DivideNoNan(sum, precision.Sum(weight)),
         };
-    }
-
-    private static double Sum(ReadOnlySpan<double> values)
-    {
-        double sum = 0;
-        foreach (double v in values)
-        {
-            sum += v;
-        }
-
-        return sum;
     }
 }

@@ -65,7 +65,7 @@ internal static class CheckCommand
         Verdict verdict;
         try
         {
-            verdict = CaseJudge.Judge(parityCase, PortRunner.Run(parityCase));
+            verdict = CaseReplay.Judge(parityCase);
         }
 #pragma warning disable CA1031 // a crash of the port on one case is that case's failure, not the run's end
         catch (Exception crash)
