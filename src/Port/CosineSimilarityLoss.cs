@@ -64,12 +64,7 @@ public sealed class CosineSimilarityLoss
             switch (key)
             {
                 case "axis":
-                    axis = value switch
-                    {
-                        int one => Axes.One(one),
-                        IEnumerable<int> list => Axes.List([.. list]),
-                        _ => throw new ArgumentException($"axis must be an int or a list of ints, not {value ?? "None"}", nameof(arguments)),
-                    };
+                    axis = KerasArguments.Axis(value, nameof(arguments));
                     break;
                 case "reduction" when value is null or string:
                     reduction = profile.ParseReduction((string?)value);
@@ -84,13 +79,44 @@ public sealed class CosineSimilarityLoss
                 case "reduction" or "name":
                     throw new ArgumentException($"{key} must be a string, not {value ?? "None"}", nameof(arguments));
                 default:
-                    throw new KerasArgumentException(
-                        $"CosineSimilarity.__init__() got an unexpected keyword argument '{key}'", TensorFlowErrorType.TypeError);
+                    throw KerasArguments.Unexpected(key);
             }
         }
 
         return new CosineSimilarityLoss(profile, axis, reduction, dtype, name);
     }
+
+    /// <summary>
+    /// <c>CosineSimilarity.from_config(config)</c>: the loss a <c>get_config()</c> dictionary describes, as
+    /// <c>cls(**config)</c> builds it (Keras 2's <c>fn</c>, which must name <c>cosine_similarity</c>, is dropped
+    /// first). Keras 3.15.1 writes only <c>name</c> and <c>reduction</c>, so its round trip resets the axis to
+    /// <c>-1</c> and the dtype to float32, as Keras's own does.
+    /// </summary>
+    /// <param name="profile">The Keras generation that wrote the config.</param>
+    /// <param name="config">The config as a JSON object, e.g. <see cref="GetConfig"/>'s.</param>
+    /// <returns>The loss.</returns>
+    /// <exception cref="KerasArgumentException">A key the constructor does not take (<c>TypeError</c>), or a reduction the generation lacks.</exception>
+    /// <exception cref="ArgumentException">Not a JSON object, a value of the wrong type, or another loss's config.</exception>
+    public static CosineSimilarityLoss FromConfig(KerasProfile profile, string config)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        Dictionary<string, object?> arguments = KerasConfig.Read(config);
+        if (((IList<ConfigKey>)profile.LossConfigKeys).Contains(ConfigKey.Fn))
+        {
+            KerasConfig.RemoveFunctionName(arguments);
+        }
+
+        return FromKerasArguments(profile, arguments);
+    }
+
+    /// <summary>
+    /// <c>get_config()</c> as compact JSON, exactly as the generation's dictionary is recorded (keys sorted): Keras 2
+    /// <c>{"axis":-1,"fn":"cosine_similarity","name":"cosine_similarity","reduction":"auto"}</c>, Keras 3
+    /// <c>{"name":"cosine_similarity","reduction":"sum_over_batch_size"}</c> (no axis, no dtype: Keras 3.15.1 drops them).
+    /// </summary>
+    /// <returns>The JSON object.</returns>
+    public string GetConfig() =>
+        KerasConfig.Write(Profile.LossConfigKeys, new ConfigValues(Axis, Name, Profile.ReductionName(Reduction), null));
 
     /// <summary>The Keras generation imitated.</summary>
     public KerasProfile Profile { get; }

@@ -5,7 +5,8 @@ namespace CosineParity;
 /// <summary>
 /// A constructor argument the chosen Keras generation rejects when the object is built: a reduction it does not
 /// name (<c>ValueError</c>: <c>Invalid Reduction Key: mean</c>) or an argument it does not take, such as a Keras 2
-/// <c>dtype</c> (<c>TypeError</c>: <c>__init__() got an unexpected keyword argument 'dtype'</c>).
+/// <c>dtype</c> (<c>TypeError</c>: <c>__init__() got an unexpected keyword argument 'dtype'</c>); or a function argument
+/// TF's checks reject (<c>compute_average_loss</c>'s negative <c>global_batch_size</c>: <c>InvalidArgumentError</c>).
 /// </summary>
 public sealed class KerasArgumentException : ArgumentException, IKerasError
 {

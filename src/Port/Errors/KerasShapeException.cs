@@ -5,7 +5,7 @@ namespace CosineParity;
 /// <summary>
 /// Shapes that do not fit: they do not broadcast (TF: <c>Incompatible shapes: [2,3] vs. [2,4]</c>), or a rank rule
 /// squeezes a dimension that is not 1 (TF: <c>Can not squeeze dim[1], expected a dimension of 1, got 8</c>). TF raises
-/// <c>InvalidArgumentError</c>.
+/// <c>InvalidArgumentError</c>, or <c>ValueError</c> for a rank Python checks (<c>compute_average_loss</c> of a 0-d loss).
 /// </summary>
 public sealed class KerasShapeException : ArgumentException, IKerasError
 {
@@ -34,6 +34,9 @@ public sealed class KerasShapeException : ArgumentException, IKerasError
     {
     }
 
+    internal KerasShapeException(string message, TensorFlowErrorType error)
+        : base(message) => TensorFlowError = error;
+
     /// <inheritdoc/>
-    public TensorFlowErrorType TensorFlowError => TensorFlowErrorType.InvalidArgumentError;
+    public TensorFlowErrorType TensorFlowError { get; } = TensorFlowErrorType.InvalidArgumentError;
 }

@@ -19,15 +19,24 @@ public static class KerasDTypes
     /// <summary>Parses Keras's spelling of a floating-point dtype (<c>"float32"</c>, ...).</summary>
     /// <param name="name">The name, as Keras spells it.</param>
     /// <exception cref="ArgumentException">The name is not one of the four floating-point dtypes.</exception>
-    public static KerasDType Parse(string name) => name switch
+    public static KerasDType Parse(string name) => TryParse(name, out KerasDType dtype)
+        ? dtype
+        : throw new ArgumentException(
+            $"'{name}' is not a floating-point dtype; expected float16, bfloat16, float32 or float64", nameof(name));
+
+    /// <summary>Reads Keras's spelling of a floating-point dtype, if it is one.</summary>
+    internal static bool TryParse(string name, out KerasDType dtype)
     {
-        "float16" => KerasDType.Float16,
-        "bfloat16" => KerasDType.BFloat16,
-        "float32" => KerasDType.Float32,
-        "float64" => KerasDType.Float64,
-        _ => throw new ArgumentException(
-            $"'{name}' is not a floating-point dtype; expected float16, bfloat16, float32 or float64", nameof(name)),
-    };
+        (bool known, dtype) = name switch
+        {
+            "float16" => (true, KerasDType.Float16),
+            "bfloat16" => (true, KerasDType.BFloat16),
+            "float32" => (true, KerasDType.Float32),
+            "float64" => (true, KerasDType.Float64),
+            _ => (false, default(KerasDType)),
+        };
+        return known;
+    }
 
     /// <summary>The dtype of the .NET element type <typeparamref name="T"/>.</summary>
     /// <typeparam name="T"><see cref="Half"/>, <see cref="BFloat16"/>, <see cref="float"/> or <see cref="double"/>.</typeparam>

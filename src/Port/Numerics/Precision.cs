@@ -50,6 +50,19 @@ internal readonly struct Precision
     /// <summary><c>tf.math.divide_no_nan</c>: 0 where the divisor is 0, else the rounded quotient.</summary>
     public double DivideNoNan(double a, double b) => b == 0 ? 0 : Round(a / b);
 
+    /// <summary>A sum accumulated in double and rounded once to this dtype (a wider accumulator, which Keras's error
+    /// bound allows any evaluation).</summary>
+    public double Sum(ReadOnlySpan<double> values)
+    {
+        double sum = 0;
+        foreach (double v in values)
+        {
+            sum += v;
+        }
+
+        return Round(sum);
+    }
+
     /// <summary>An element count as TF casts it to this dtype (counts above 2048 round in float16, above 65504 overflow).</summary>
     public double Count(long count) => Round(count);
 }

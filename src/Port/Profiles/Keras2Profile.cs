@@ -14,6 +14,10 @@ internal sealed class Keras2Profile : KerasProfile
     private static readonly LossReduction[] Accepted =
         [LossReduction.Auto, LossReduction.SumOverBatchSize, LossReduction.Sum, LossReduction.None];
 
+    private static readonly ConfigKey[] LossConfig = [ConfigKey.Axis, ConfigKey.Fn, ConfigKey.Name, ConfigKey.Reduction];
+
+    private static readonly ConfigKey[] MetricConfig = [ConfigKey.Axis, ConfigKey.DType, ConfigKey.Name];
+
     public override string Name => "keras2";
 
     public override IReadOnlyList<LossReduction> Reductions => Accepted;
@@ -21,6 +25,12 @@ internal sealed class Keras2Profile : KerasProfile
     internal override bool TakesDTypeArgument => false;
 
     internal override bool NormalizesScalarsAsVectors => false;
+
+    // LossFunctionWrapper writes the function's kwargs (axis) and its name beside Loss's name and reduction;
+    // MeanMetricWrapper the kwargs beside Metric's name and dtype.
+    internal override IReadOnlyList<ConfigKey> LossConfigKeys => LossConfig;
+
+    internal override IReadOnlyList<ConfigKey> MetricConfigKeys => MetricConfig;
 
     public override LossReduction ParseReduction(string? keras) => keras switch
     {
@@ -132,7 +142,7 @@ internal sealed class Keras2Profile : KerasProfile
             // apply_valid_mask, then apply_mask: the weight aligned to the mask's rank, times the mask.
             if (weight is not null)
             {
-                weightTimesMask = BroadcastPlan.Create(AlignWeight(maskDims, weight), maskDims);
+                weightTimesMask = BroadcastPlan.Create(Shape.AlignWeight(maskDims, weight), maskDims);
                 weight = weightTimesMask.Output;
             }
             else
@@ -143,7 +153,7 @@ internal sealed class Keras2Profile : KerasProfile
 
         // compute_weighted_loss: squeeze_or_expand_dimensions(losses, None, weight), then losses * weight. Without a
         // weight it multiplies by 1.0, which changes nothing.
-        BroadcastPlan? lossTimesWeight = weight is null ? null : BroadcastPlan.Create(lossDims, AlignWeight(lossDims, weight));
+        BroadcastPlan? lossTimesWeight = weight is null ? null : BroadcastPlan.Create(lossDims, Shape.AlignWeight(lossDims, weight));
         return new WeightingPlan
         {
             MaskFolding = maskDims is null ? MaskFolding.None : meanLike ? MaskFolding.ScaledByDivision : MaskFolding.Plain,
@@ -159,23 +169,66 @@ internal sealed class Keras2Profile : KerasProfile
         };
     }
 
-    /// <summary>TF's <c>squeeze_or_expand_dimensions(values, None, weight)</c>: a weight one rank higher loses its last
-    /// dimension (which must be 1), one rank lower gains one; a 0-d weight stays.</summary>
-    private static int[] AlignWeight(int[] values, int[] weight)
-    {
-        if (weight.Length > 0)
-        {
-            if (weight.Length - values.Length == 1)
-            {
-                return Shape.SqueezeLast(weight);
-            }
+    // MeanMetricWrapper.update_state casts y_true and y_pred to the metric dtype before the cosine.
+    internal override KerasDType MetricCosineDType<TTrue, TPred>(KerasDType metricDType) => metricDType;
 
-            if (values.Length - weight.Length == 1)
+    // Reduce.update_state: squeeze_or_expand_dimensions(values, None, weight); broadcast_weights where its static
+    // check passes (a 0-d weight, or one of the values' rank whose every dimension is 1 or theirs), else (its
+    // ValueError) the values' mean down to the weight's rank; then values * weight. count += sum(weight), or
+    // without a weight the number of values.
+    internal override MetricWeightingPlan PlanMetricUpdate(int[] valueDims, int[]? weightDims)
+    {
+        if (weightDims is null)
+        {
+            return new MetricWeightingPlan { ValueDims = valueDims };
+        }
+
+        int[] weight = Shape.AlignWeight(valueDims, weightDims);
+        if (BroadcastsTo(weight, valueDims))
+        {
+            return new MetricWeightingPlan
             {
-                return Shape.ExpandLast(weight);
+                ValueDims = valueDims,
+                WeightDims = weight,
+                WeightToValues = BroadcastPlan.Create(weight, valueDims),
+                ValuesTimesWeight = BroadcastPlan.Create(valueDims, valueDims),
+            };
+        }
+
+        int[] meaned = weight.Length < valueDims.Length ? valueDims[..weight.Length] : valueDims;
+        return new MetricWeightingPlan
+        {
+            ValueDims = valueDims,
+            ValuesMeanFrom = weight.Length,
+            WeightDims = weight,
+            ValuesTimesWeight = BroadcastPlan.Create(meaned, weight),
+        };
+    }
+
+    internal override KerasArgumentException InvalidDTypeName(string name) => new(
+        $"Cannot convert the argument `type_value`: '{name}' to a TensorFlow DType.", TensorFlowErrorType.TypeError);
+
+    /// <summary>The static check of TF's <c>broadcast_weights</c> (<c>assert_broadcastable</c>).</summary>
+    private static bool BroadcastsTo(int[] weight, int[] values)
+    {
+        if (weight.Length == 0)
+        {
+            return true;
+        }
+
+        if (weight.Length != values.Length)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < weight.Length; i++)
+        {
+            if (weight[i] != 1 && weight[i] != values[i])
+            {
+                return false;
             }
         }
 
-        return weight;
+        return true;
     }
 }

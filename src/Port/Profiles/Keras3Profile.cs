@@ -17,6 +17,10 @@ internal sealed class Keras3Profile : KerasProfile
         LossReduction.Mean, LossReduction.MeanWithSampleWeight,
     ];
 
+    private static readonly ConfigKey[] LossConfig = [ConfigKey.Name, ConfigKey.Reduction];
+
+    private static readonly ConfigKey[] MetricConfig = [ConfigKey.DType, ConfigKey.Name];
+
     public override string Name => "keras3";
 
     public override IReadOnlyList<LossReduction> Reductions => Accepted;
@@ -24,6 +28,12 @@ internal sealed class Keras3Profile : KerasProfile
     internal override bool TakesDTypeArgument => true;
 
     internal override bool NormalizesScalarsAsVectors => true;
+
+    // Keras 3.15.1's CosineSimilarity.get_config is Loss.get_config, and the metric's writes name and dtype: neither
+    // keeps the axis (nor the loss its dtype), so from_config rebuilds axis=-1.
+    internal override IReadOnlyList<ConfigKey> LossConfigKeys => LossConfig;
+
+    internal override IReadOnlyList<ConfigKey> MetricConfigKeys => MetricConfig;
 
     public override LossReduction ParseReduction(string? keras) => keras switch
     {
@@ -132,6 +142,42 @@ internal sealed class Keras3Profile : KerasProfile
                 : ReductionStep.DivideByCount,
         };
     }
+
+    // MeanMetricWrapper computes the cosine as the function does, in y_pred's dtype; Mean casts it afterwards.
+    internal override KerasDType MetricCosineDType<TTrue, TPred>(KerasDType metricDType) => FunctionDType<TTrue, TPred>();
+
+    // reduce_to_samplewise_values: squeeze_or_expand_to_same_rank(values, weight), the values' mean down to the
+    // weight's rank, broadcast_to(weight, values' shape), values * weight, then the weighted values and the weight
+    // each averaged per sample. count += sum(weight), or without a weight the batch size (1 for 0-d values); so a 0-d
+    // weight counts the whole batch as one sample.
+    internal override MetricWeightingPlan PlanMetricUpdate(int[] valueDims, int[]? weightDims)
+    {
+        if (weightDims is null)
+        {
+            return new MetricWeightingPlan { ValueDims = valueDims, SampleMeanFrom = 1 };
+        }
+
+        (int[] values, int[] weight) = SameRank(valueDims, weightDims);
+        int[] meaned = values.Length > weight.Length ? values[..weight.Length] : values;
+        BroadcastPlan toValues = BroadcastPlan.Create(weight, meaned);
+        if (!Shape.SameDims(toValues.Output, meaned))
+        {
+            throw new KerasShapeException(
+                $"Unable to broadcast the sample weight of shape {Shape.Format(weight)} to the values' shape {Shape.Format(meaned)} (broadcast_to)");
+        }
+
+        return new MetricWeightingPlan
+        {
+            ValueDims = values,
+            ValuesMeanFrom = weight.Length,
+            WeightDims = weight,
+            WeightToValues = toValues,
+            ValuesTimesWeight = BroadcastPlan.Create(meaned, meaned),
+            SampleMeanFrom = 1,
+        };
+    }
+
+    internal override KerasArgumentException InvalidDTypeName(string name) => new($"Invalid dtype: {name}", TensorFlowErrorType.ValueError);
 
     /// <summary><c>squeeze_or_expand_to_same_rank(x1, x2)</c>: only a trailing 1 of the tensor one rank higher goes,
     /// unless the other is rank 1, which then gains one.</summary>

@@ -7,8 +7,8 @@ namespace CosineParity;
 /// One Keras generation: <see cref="Keras2"/> (<c>tf.keras</c> up to TF 2.15, the <c>tf_keras</c> package) or
 /// <see cref="Keras3"/> (<c>tf.keras</c> since TF 2.16). A profile holds everything the two generations do
 /// differently: the normalisation clamp, the dtype the loss computes in and what it casts, the rank rules for
-/// <c>y_true</c>/<c>y_pred</c>, weights and masks, the reduction names and how each divides. Nothing outside a profile
-/// asks which generation it is.
+/// <c>y_true</c>/<c>y_pred</c>, weights and masks, the reduction names and how each divides, how the metric weighs and
+/// counts, and which keys <c>get_config()</c> writes. Nothing outside a profile asks which generation it is.
 /// </summary>
 public abstract class KerasProfile
 {
@@ -98,4 +98,21 @@ public abstract class KerasProfile
 
     /// <summary>How weights, a mask and the reduction turn per-sample losses into the result, from shapes alone.</summary>
     internal abstract WeightingPlan PlanWeighting(int[] lossDims, int[]? weightDims, int[]? maskDims, LossReduction reduction, int? replicas);
+
+    /// <summary>The dtype the metric's cosine is computed in, given the metric's own dtype.</summary>
+    internal abstract KerasDType MetricCosineDType<TTrue, TPred>(KerasDType metricDType);
+
+    /// <summary>How one metric update weighs the cosines and what it counts, from shapes alone.</summary>
+    /// <param name="valueDims">The per-sample cosines' dimensions.</param>
+    /// <param name="weightDims">The sample weight's dimensions (<c>[]</c> for a Python number), or null without one.</param>
+    internal abstract MetricWeightingPlan PlanMetricUpdate(int[] valueDims, int[]? weightDims);
+
+    /// <summary>What Keras raises for a dtype name it does not know (the metric's <c>dtype</c> argument).</summary>
+    internal abstract KerasArgumentException InvalidDTypeName(string name);
+
+    /// <summary>The keys the loss's <c>get_config()</c> holds, in the recorded order (the recorder sorts them).</summary>
+    internal abstract IReadOnlyList<ConfigKey> LossConfigKeys { get; }
+
+    /// <summary>The keys the metric's <c>get_config()</c> holds, in the recorded order.</summary>
+    internal abstract IReadOnlyList<ConfigKey> MetricConfigKeys { get; }
 }

@@ -34,12 +34,12 @@ internal static class Weighting
                 return;
             }
 
-            double sum = precision.Round(Sum(values));
+            double sum = precision.Sum(values);
             double reduced = steps.Reduction switch
             {
                 ReductionStep.Sum => sum,
                 ReductionStep.DivideByCount => precision.DivideNoNan(sum, precision.Count(values.Length)),
-                _ => precision.DivideNoNan(sum, precision.Round(Sum(finalWeight))),
+                _ => precision.DivideNoNan(sum, precision.Sum(finalWeight)),
             };
             result[0] = steps.ReplicaScale is { } scale ? precision.Multiply(reduced, precision.Round(scale)) : reduced;
         }
@@ -78,7 +78,7 @@ internal static class Weighting
                 {
                     ReductionStep.Sum => g,
                     ReductionStep.DivideByCount => precision.DivideNoNan(g, precision.Count(count)),
-                    _ => precision.DivideNoNan(g, precision.Round(Sum(finalWeight))),
+                    _ => precision.DivideNoNan(g, precision.Sum(finalWeight)),
                 };
                 perWeighted = coefficient;
             }
@@ -174,16 +174,5 @@ internal static class Weighting
                 maskWeight[i] = maskWeight[i] != 0 ? scale : 0;
             }
         }
-    }
-
-    private static double Sum(ReadOnlySpan<double> values)
-    {
-        double sum = 0;
-        foreach (double v in values)
-        {
-            sum += v;
-        }
-
-        return sum;
     }
 }

@@ -72,6 +72,28 @@ internal static class Shape
     /// <summary><c>tf.expand_dims(x, -1)</c>.</summary>
     public static int[] ExpandLast(int[] dims) => [.. dims, 1];
 
+    /// <summary>TF's <c>squeeze_or_expand_dimensions(values, None, weight)</c> with static ranks (Keras 2's losses and
+    /// metrics, <c>tf.nn.compute_average_loss</c>): a weight one rank higher loses its last dimension (which must be 1),
+    /// one rank lower gains one; a 0-d weight stays.</summary>
+    /// <exception cref="KerasShapeException">The dimension to squeeze is not 1.</exception>
+    public static int[] AlignWeight(int[] values, int[] weight)
+    {
+        if (weight.Length > 0)
+        {
+            if (weight.Length - values.Length == 1)
+            {
+                return SqueezeLast(weight);
+            }
+
+            if (values.Length - weight.Length == 1)
+            {
+                return ExpandLast(weight);
+            }
+        }
+
+        return weight;
+    }
+
     /// <summary>The shape without the reduced axes (a reduction without keepdims).</summary>
     public static int[] Without(int[] dims, int[] axes) =>
         dims.Where((_, i) => Array.IndexOf(axes, i) < 0).ToArray();

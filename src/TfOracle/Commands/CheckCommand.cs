@@ -65,17 +65,11 @@ internal static class CheckCommand
         Verdict verdict;
         try
         {
-            PortAnswer answer = PortRunner.Run(parityCase);
-            if (parityCase.Expected.Value is { Bound: null } unbounded)
+            verdict = CaseReplay.Judge(parityCase);
+            if (!verdict.Judged)
             {
-                // Nothing to judge by; the port's bits against this recording's TF are still worth counting.
-                bool bits = answer.Value is { } value && BoundRule.SameBits(value, unbounded.Value);
-                return new CaseOutcome(parityCase.Id, parityCase.Profile, parityCase.Api, parityCase.DType, CaseOutcome.Skip,
-                    "no recorded bound to judge by (a recording older than the bounds); bit-identity measured",
-                    new Verdict(true, null, double.NaN, bits, 0));
+                return new CaseOutcome(parityCase.Id, parityCase.Profile, parityCase.Api, parityCase.DType, CaseOutcome.Skip, verdict.Failure, verdict);
             }
-
-            verdict = CaseJudge.Judge(parityCase, answer);
         }
 #pragma warning disable CA1031 // a crash of the port on one case is that case's failure, not the run's end
         catch (Exception crash)

@@ -11,4 +11,13 @@ public sealed record Verdict(bool Passed, string? Failure, double MaxErrorOverBo
     /// <summary>A failure that is not about elements (shape, dtype, an error where a value was due).</summary>
     /// <param name="failure">What is wrong.</param>
     public static Verdict Fail(string failure) => new(false, failure, double.PositiveInfinity, false, 0);
+
+    /// <summary>False when the record holds nothing to judge by (no bound); <see cref="Failure"/> then says why, and
+    /// <see cref="BitIdentical"/> still tells whether the answer had TF's bits.</summary>
+    public bool Judged { get; init; } = true;
+
+    /// <summary>A number the record cannot judge (it has no bound), with its bit-identity to TF.</summary>
+    /// <param name="reason">Why it is not judged.</param>
+    /// <param name="bitIdentical">Whether the answer has TF's bits.</param>
+    public static Verdict Unjudged(string reason, bool bitIdentical) => new(true, reason, double.NaN, bitIdentical, 0) { Judged = false };
 }

@@ -14,15 +14,16 @@ namespace CosineParity.Oracle.Replay;
 /// </summary>
 public static class PortRunner
 {
-    /// <summary>Whether the runner can put this case to the port, and if not, why.</summary>
+    /// <summary>Whether the port answers this case (through this runner, or the metric, average-loss or config runner
+    /// <see cref="CaseReplay"/> dispatches to), and if not, why.</summary>
     /// <param name="parityCase">The case.</param>
     /// <returns>Null when it can; else the reason it is skipped.</returns>
     public static string? SkipReason(ParityCase parityCase)
     {
         ArgumentNullException.ThrowIfNull(parityCase);
-        if (parityCase.Api is not (Apis.Loss or Apis.Function))
+        if (parityCase.Api is not (Apis.Loss or Apis.Function or Apis.Metric or Apis.ComputeAverageLoss or Apis.Config))
         {
-            return $"api {parityCase.Api}: not ported yet (the training issue)";
+            return $"api {parityCase.Api}: not ported yet";
         }
 
         return null;
@@ -53,7 +54,7 @@ public static class PortRunner
             : throw new InvalidOperationException($"{parityCase.Id}: input {name} is not a tensor");
 
     /// <summary>The keyword arguments the recorder handed the Keras constructor.</summary>
-    private static Dictionary<string, object?> KerasArguments(CaseArgs args)
+    internal static Dictionary<string, object?> KerasArguments(CaseArgs args)
     {
         var kwargs = new Dictionary<string, object?>(StringComparer.Ordinal);
         foreach ((string key, JsonNode? node) in args.Raw)
@@ -176,7 +177,7 @@ public static class PortRunner
         return new PortAnswer(Output(result.Value), null) { Gradients = gradients };
     }
 
-    private static ShapedSpan<T> Input<T>(TensorData tensor)
+    internal static ShapedSpan<T> Input<T>(TensorData tensor)
         where T : unmanaged => new(ElementTypes.Values<T>(tensor), ElementTypes.Lengths(tensor));
 
     private static TensorData Output<T>(ShapedArray<T> result)

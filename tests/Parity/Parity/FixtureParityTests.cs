@@ -7,9 +7,10 @@ using Xunit;
 namespace CosineParity.Tests.Parity;
 
 /// <summary>
-/// Every <c>loss</c> and <c>function</c> case of both manifests, one test each (the case id is the test's argument):
-/// the port's value within the recorded bound of the exact value with TF's shape and dtype, or the exception mapped
-/// to TF's error type (fixtures/README, "The error bound").
+/// Every case of both manifests the port answers (all but loss cases under <c>args.replicas</c>), one test each (the
+/// case id is the test's argument): the port's value within the recorded bound of the exact value with TF's shape and
+/// dtype (every metric step too), or the exception mapped to TF's error type (fixtures/README, "The error bound"), or
+/// for <c>config</c> cases TF's JSON exactly and its round trip.
 /// </summary>
 public sealed class FixtureParityTests
 {
@@ -20,7 +21,7 @@ public sealed class FixtureParityTests
     public void Port_matches_TensorFlow(string id)
     {
         ParityCase parityCase = FixtureCatalog.Case(id);
-        Verdict verdict = CaseJudge.Judge(parityCase, PortRunner.Run(parityCase));
+        Verdict verdict = CaseReplay.Judge(parityCase);
         Assert.True(verdict.Passed, $"{id}: {verdict.Failure}");
     }
 

