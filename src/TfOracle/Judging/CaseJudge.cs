@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using CosineParity.Oracle.Cases;
 using CosineParity.Oracle.Replay;
 
@@ -35,23 +36,15 @@ public static class CaseJudge
 
         ExpectedNumber expected = parityCase.Expected.Value
             ?? throw new ArgumentException($"{parityCase.Id} has neither a value nor an error", nameof(parityCase));
-        Verdict verdict = BoundRule.Judge(answer.Value!, expected);
+        var parts = new List<VerdictPart> { new("value", VerdictPart.Value, BoundRule.Judge(answer.Value!, expected)) };
         foreach ((string input, ExpectedGradient gradient) in parityCase.Expected.Gradients)
         {
             Verdict judged = answer.Gradients.TryGetValue(input, out TensorData? actual)
                 ? BoundRule.Judge(actual, new ExpectedNumber(parityCase.Gradients[input], gradient.Exact, gradient.Bound))
                 : Verdict.Fail("no gradient");
-            verdict = Combine(verdict, judged, $"gradient by {input}");
+            parts.Add(new VerdictPart($"gradient by {input}", VerdictPart.Gradient, judged));
         }
 
-        return verdict;
+        return parts.Count == 1 ? parts[0].Verdict : Verdict.Combine(parts);
     }
-
-    /// <summary>Both numbers' verdicts as one: passed when both pass, the first failure (named), the worst error.</summary>
-    private static Verdict Combine(Verdict first, Verdict second, string secondName) => new(
-        first.Passed && second.Passed,
-        first.Failure ?? (second.Failure is null ? null : $"{secondName}: {second.Failure}"),
-        Math.Max(first.MaxErrorOverBound, second.MaxErrorOverBound),
-        first.BitIdentical && second.BitIdentical,
-        first.UnboundedElements + second.UnboundedElements);
 }

@@ -35,24 +35,13 @@ public static class MetricRunner
         }
     }
 
-    private static Verdict Combine(IReadOnlyList<(string Number, Verdict Verdict)> verdicts)
-    {
-        (string number, Verdict failed) = verdicts.FirstOrDefault(v => !v.Verdict.Passed);
-        return new Verdict(
-            failed is null,
-            failed is null ? null : $"{number}: {failed.Failure}",
-            verdicts.Max(v => v.Verdict.MaxErrorOverBound),
-            verdicts.All(v => v.Verdict.BitIdentical),
-            verdicts.Sum(v => v.Verdict.UnboundedElements));
-    }
-
     /// <summary>The replay, with the metric dtype's element type <c>TW</c>: the weight's and the result's.</summary>
     private sealed class ReplayVisitor(ParityCase parityCase, CosineSimilarityMetric metric) : IElementTypeVisitor<Verdict>
     {
         public Verdict Visit<TW>()
             where TW : unmanaged
         {
-            var verdicts = new List<(string, Verdict)>();
+            var verdicts = new List<VerdictPart>();
             for (int i = 0; i < parityCase.Steps.Count; i++)
             {
                 MetricStep step = parityCase.Steps[i];
@@ -66,12 +55,12 @@ public static class MetricRunner
                 ElementTypes.Dispatch(yTrue.DType, new TrueTypeVisitor<TW>(metric, step, yTrue, yPred));
                 if (step.Value is { } value)
                 {
-                    verdicts.Add(($"step {i}", BoundRule.Judge(TensorData.CreateScalar(metric.Result<TW>()), value)));
+                    verdicts.Add(new($"step {i}", VerdictPart.Step, BoundRule.Judge(TensorData.CreateScalar(metric.Result<TW>()), value)));
                 }
             }
 
-            verdicts.Add(("result", CaseJudge.Judge(parityCase, new PortAnswer(TensorData.CreateScalar(metric.Result<TW>()), null))));
-            return Combine(verdicts);
+            verdicts.Add(new("result", VerdictPart.Value, CaseJudge.Judge(parityCase, new PortAnswer(TensorData.CreateScalar(metric.Result<TW>()), null))));
+            return Verdict.Combine(verdicts);
         }
 
         private TensorData Tensor(MetricStep step, string name) =>
