@@ -25,8 +25,8 @@ internal static class CosineBackward
         {
             Span<double> st = buffer.AsSpan(0, trueRows), rt = buffer.AsSpan(trueRows, trueRows);
             Span<double> sp = buffer.AsSpan(2 * trueRows, predRows), rp = buffer.AsSpan(2 * trueRows + predRows, predRows);
-            Norms(yTrue, plan.True, reader.True, profile, st, rt);
-            Norms(yPred, plan.Pred, reader.Pred, profile, sp, rp);
+            CosineEvaluator.Norms(yTrue, plan.True, reader.True, profile, st, rt);
+            CosineEvaluator.Norms(yPred, plan.Pred, reader.Pred, profile, sp, rp);
 
             // xbar and ybar, accumulated over the broadcast product (TF's unbroadcast sum), then rounded.
             trueGradient.Clear();
@@ -52,25 +52,6 @@ internal static class CosineBackward
         finally
         {
             ArrayPool<double>.Shared.Return(buffer);
-        }
-    }
-
-    private static void Norms<TX>(ReadOnlySpan<TX> x, RowLayout layout, in InputReader reader, KerasProfile profile, Span<double> squares, Span<double> inverseNorms)
-    {
-        Precision precision = reader.Precision;
-        if (precision.DType == KerasDType.Float64)
-        {
-            RowSums<double>.Squares(x, layout, reader, squares);
-        }
-        else
-        {
-            RowSums<float>.Squares(x, layout, reader, squares);
-        }
-
-        for (int row = 0; row < squares.Length; row++)
-        {
-            squares[row] = precision.Round(squares[row]);
-            inverseNorms[row] = profile.InverseNorm(squares[row], precision);
         }
     }
 

@@ -90,12 +90,13 @@ internal static class CosineEvaluator
     {
         Precision precision = reader.Pred.Precision;
         int trueRows = plan.True.RowCount, predRows = plan.Pred.RowCount;
-        double[] buffer = ArrayPool<double>.Shared.Rent(trueRows + predRows);
+        double[] buffer = ArrayPool<double>.Shared.Rent(2 * (trueRows + predRows));
         try
         {
             Span<double> rt = buffer.AsSpan(0, trueRows), rp = buffer.AsSpan(trueRows, predRows);
-            InverseNorms(yTrue, plan.True, reader.True, profile, rt);
-            InverseNorms(yPred, plan.Pred, reader.Pred, profile, rp);
+            Span<double> squares = buffer.AsSpan(trueRows + predRows, trueRows + predRows);
+            Norms(yTrue, plan.True, reader.True, profile, squares[..trueRows], rt);
+            Norms(yPred, plan.Pred, reader.Pred, profile, squares[trueRows..], rp);
             int length = product.TrueElements.RowLength;
             for (int row = 0; row < product.TrueElements.RowCount; row++)
             {
@@ -118,21 +119,23 @@ internal static class CosineEvaluator
         }
     }
 
-    private static void InverseNorms<TX>(ReadOnlySpan<TX> x, RowLayout layout, in InputReader reader, KerasProfile profile, Span<double> inverseNorms)
+    /// <summary>Per row of one input: the sum of squares rounded to the compute dtype, and the clamped inverse norm.</summary>
+    internal static void Norms<TX>(ReadOnlySpan<TX> x, RowLayout layout, in InputReader reader, KerasProfile profile, Span<double> squares, Span<double> inverseNorms)
     {
         Precision precision = reader.Precision;
         if (precision.DType == KerasDType.Float64)
         {
-            RowSums<double>.Squares(x, layout, reader, inverseNorms);
+            RowSums<double>.Squares(x, layout, reader, squares);
         }
         else
         {
-            RowSums<float>.Squares(x, layout, reader, inverseNorms);
+            RowSums<float>.Squares(x, layout, reader, squares);
         }
 
-        for (int row = 0; row < inverseNorms.Length; row++)
+        for (int row = 0; row < squares.Length; row++)
         {
-            inverseNorms[row] = profile.InverseNorm(precision.Round(inverseNorms[row]), precision);
+            squares[row] = precision.Round(squares[row]);
+            inverseNorms[row] = profile.InverseNorm(squares[row], precision);
         }
     }
 }

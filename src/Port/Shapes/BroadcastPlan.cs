@@ -26,25 +26,10 @@ internal sealed class BroadcastPlan
     /// <summary><c>destination = round(left * right)</c> element by element over the broadcast shape.</summary>
     public void Multiply(ReadOnlySpan<double> left, ReadOnlySpan<double> right, Span<double> destination, Precision precision)
     {
-        int rank = Output.Length;
-        Span<int> index = stackalloc int[rank];
-        int l = 0, r = 0;
-        for (int n = 0; n < Length; n++)
+        var walk = new StridedWalk(Output, _leftStrides, _rightStrides, stackalloc int[Output.Length]);
+        for (int n = 0; n < Length; n++, walk.Next())
         {
-            destination[n] = precision.Multiply(left[l], right[r]);
-            for (int i = rank - 1; i >= 0; i--)
-            {
-                l += _leftStrides[i];
-                r += _rightStrides[i];
-                if (++index[i] < Output[i])
-                {
-                    break;
-                }
-
-                l -= _leftStrides[i] * Output[i];
-                r -= _rightStrides[i] * Output[i];
-                index[i] = 0;
-            }
+            destination[n] = precision.Multiply(left[walk.First], right[walk.Second]);
         }
     }
 
@@ -56,26 +41,11 @@ internal sealed class BroadcastPlan
     public void MultiplyAndSumToLeft(ReadOnlySpan<double> upstream, ReadOnlySpan<double> right, Span<double> left, Precision precision)
     {
         left.Clear();
-        int rank = Output.Length;
-        Span<int> index = stackalloc int[rank];
-        int l = 0, r = 0;
         bool uniform = upstream.Length == 1 && Length != 1;
-        for (int n = 0; n < Length; n++)
+        var walk = new StridedWalk(Output, _leftStrides, _rightStrides, stackalloc int[Output.Length]);
+        for (int n = 0; n < Length; n++, walk.Next())
         {
-            left[l] += precision.Multiply(uniform ? upstream[0] : upstream[n], right[r]);
-            for (int i = rank - 1; i >= 0; i--)
-            {
-                l += _leftStrides[i];
-                r += _rightStrides[i];
-                if (++index[i] < Output[i])
-                {
-                    break;
-                }
-
-                l -= _leftStrides[i] * Output[i];
-                r -= _rightStrides[i] * Output[i];
-                index[i] = 0;
-            }
+            left[walk.First] += precision.Multiply(uniform ? upstream[0] : upstream[n], right[walk.Second]);
         }
 
         for (int i = 0; i < left.Length; i++)

@@ -41,29 +41,11 @@ internal static class Views
     public static void CopyDense<T>(in ShapedSpan<T> view, Span<double> destination)
     {
         ReadOnlySpan<T> data = view.Data;
-        int rank = view.Rank;
-        Span<int> index = stackalloc int[rank];
-        Span<int> strides = stackalloc int[rank];
-        for (int i = 0; i < rank; i++)
+        Span<int> dims = stackalloc int[view.Rank], strides = stackalloc int[view.Rank];
+        var walk = Walk(view, dims, strides, stackalloc int[view.Rank]);
+        for (int n = 0; n < destination.Length; n++, walk.Next())
         {
-            strides[i] = (int)view.Stride(i);
-        }
-
-        int offset = 0;
-        for (int n = 0; n < destination.Length; n++)
-        {
-            destination[n] = Element.ToDouble(data[offset]);
-            for (int i = rank - 1; i >= 0; i--)
-            {
-                offset += strides[i];
-                if (++index[i] < view.Length(i))
-                {
-                    break;
-                }
-
-                offset -= strides[i] * (int)view.Length(i);
-                index[i] = 0;
-            }
+            destination[n] = Element.ToDouble(data[walk.First]);
         }
     }
 
@@ -71,29 +53,23 @@ internal static class Views
     /// rounded to <typeparamref name="TOut"/>.</summary>
     public static void GatherDense<T, TOut>(in ShapedSpan<T> view, ReadOnlySpan<double> byOffset, Span<TOut> destination)
     {
-        int rank = view.Rank;
-        Span<int> index = stackalloc int[rank];
-        Span<int> strides = stackalloc int[rank];
-        for (int i = 0; i < rank; i++)
+        Span<int> dims = stackalloc int[view.Rank], strides = stackalloc int[view.Rank];
+        var walk = Walk(view, dims, strides, stackalloc int[view.Rank]);
+        for (int n = 0; n < destination.Length; n++, walk.Next())
         {
+            destination[n] = Element.FromDouble<TOut>(byOffset[walk.First]);
+        }
+    }
+
+    /// <summary>The row-major walk over a view's elements (its offsets in <c>First</c>).</summary>
+    private static StridedWalk Walk<T>(in ShapedSpan<T> view, Span<int> dims, Span<int> strides, Span<int> index)
+    {
+        for (int i = 0; i < dims.Length; i++)
+        {
+            dims[i] = (int)view.Length(i);
             strides[i] = (int)view.Stride(i);
         }
 
-        int offset = 0;
-        for (int n = 0; n < destination.Length; n++)
-        {
-            destination[n] = Element.FromDouble<TOut>(byOffset[offset]);
-            for (int i = rank - 1; i >= 0; i--)
-            {
-                offset += strides[i];
-                if (++index[i] < view.Length(i))
-                {
-                    break;
-                }
-
-                offset -= strides[i] * (int)view.Length(i);
-                index[i] = 0;
-            }
-        }
+        return new StridedWalk(dims, strides, strides, index);
     }
 }

@@ -160,12 +160,12 @@ public static class FixtureReader
         var digests = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (JsonProperty file in filesElement.EnumerateObject())
         {
-            if (NameProblem(file.Name) is { } problem)
+            if (FolderFiles.PlainNameProblem(file.Name, ArrayFileExtension) is { } problem)
             {
                 throw Fail(manifestPath, $"files: '{file.Name}' is not a plain array file name of the profile folder: {problem}");
             }
 
-            if (file.Value.ValueKind != JsonValueKind.String || !IsLowercaseSha256(file.Value.GetString()!))
+            if (file.Value.ValueKind != JsonValueKind.String || !FolderFiles.IsLowercaseSha256(file.Value.GetString()!))
             {
                 throw Fail(manifestPath, $"files: '{file.Name}': {file.Value.GetRawText()} is not a lowercase hex SHA-256 digest");
             }
@@ -248,47 +248,6 @@ public static class FixtureReader
             }
         }
     }
-
-    /// <summary>Why a <c>files</c> key is not a plain <c>&lt;name&gt;.safetensors</c> inside the folder, or null.</summary>
-    private static string? NameProblem(string name)
-    {
-        if (name.Length == 0)
-        {
-            return "it is empty";
-        }
-
-        if (name.Contains('/', StringComparison.Ordinal) || name.Contains('\\', StringComparison.Ordinal))
-        {
-            return "it holds a path separator";
-        }
-
-        if (name.Contains("..", StringComparison.Ordinal))
-        {
-            return "it holds '..'";
-        }
-
-        if (Path.IsPathRooted(name) || name.Contains(':', StringComparison.Ordinal))
-        {
-            return "it is rooted or names a drive";
-        }
-
-        if (name.Any(char.IsControl))
-        {
-            return "it holds control characters";
-        }
-
-        if (name.StartsWith('.'))
-        {
-            return "it starts with '.'";
-        }
-
-        return name.EndsWith(ArrayFileExtension, StringComparison.Ordinal) && name.Length > ArrayFileExtension.Length
-            ? null
-            : $"it does not end in {ArrayFileExtension}";
-    }
-
-    private static bool IsLowercaseSha256(string digest) =>
-        digest.Length == 64 && digest.All(c => c is (>= '0' and <= '9') or (>= 'a' and <= 'f'));
 
     private static FixtureFormatException Fail(string manifestPath, string problem) => new(manifestPath, problem, null);
 }

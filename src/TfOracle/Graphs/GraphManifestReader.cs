@@ -349,7 +349,7 @@ public static class GraphManifestReader
 
             string where = GraphJson.Field("files", file.Name);
             string digest = file.Value.ValueKind == JsonValueKind.String ? file.Value.GetString()! : string.Empty;
-            if (!IsLowercaseSha256(digest))
+            if (!FolderFiles.IsLowercaseSha256(digest))
             {
                 throw json.Fail(where, $"{JsonText.Compact(file.Value)} is not a lowercase hex SHA-256 digest");
             }
@@ -815,52 +815,11 @@ public static class GraphManifestReader
         _ => value.GetRawText(),
     };
 
-    /// <summary>Why a <c>files</c> key is not a plain graph file name inside the folder, or null.</summary>
-    private static string? NameProblem(string name)
-    {
-        if (name.Length == 0)
-        {
-            return "it is empty";
-        }
-
-        if (name.Contains('/', StringComparison.Ordinal) || name.Contains('\\', StringComparison.Ordinal))
-        {
-            return "it holds a path separator";
-        }
-
-        if (name.Contains("..", StringComparison.Ordinal))
-        {
-            return "it holds '..'";
-        }
-
-        if (Path.IsPathRooted(name) || name.Contains(':', StringComparison.Ordinal))
-        {
-            return "it is rooted or names a drive";
-        }
-
-        if (name.Any(char.IsControl))
-        {
-            return "it holds control characters";
-        }
-
-        if (name.StartsWith('.'))
-        {
-            return "it starts with '.'";
-        }
-
-        if (!name.EndsWith(GraphFileExtension, StringComparison.Ordinal))
-        {
-            return $"it does not end in {GraphFileExtension}";
-        }
-
-        string stem = name[..^GraphFileExtension.Length];
-        return stem.Length == 16 && stem.All(c => c is (>= '0' and <= '9') or (>= 'a' and <= 'f'))
-            ? null
-            : "it is not 16 lowercase hex digits and .onnx";
-    }
-
-    private static bool IsLowercaseSha256(string digest) =>
-        digest.Length == 64 && digest.All(c => c is (>= '0' and <= '9') or (>= 'a' and <= 'f'));
+    /// <summary>Why a <c>files</c> key is not a plain graph file name inside the folder, or null: the shared rules,
+    /// then the stem, the first 16 hex digits of the file's SHA-256.</summary>
+    private static string? NameProblem(string name) =>
+        FolderFiles.PlainNameProblem(name, GraphFileExtension)
+        ?? (FolderFiles.IsLowercaseHex(name[..^GraphFileExtension.Length], 16) ? null : "it is not 16 lowercase hex digits and .onnx");
 
     /// <summary>A name as a message shows it: control characters escaped.</summary>
     private static string Printable(string text)
