@@ -10,6 +10,11 @@ namespace CosineParity;
 /// </summary>
 public static class CosineSimilarity
 {
+    /// <summary>The last call's plan on this thread, reused while profile, axis, shapes and types repeat, so that the
+    /// destination overloads allocate nothing in a loop.</summary>
+    [ThreadStatic]
+    private static (KerasProfile Profile, Axes Axis, CallPlan Plan)? t_last;
+
     /// <summary>The per-sample <c>-cosine</c> into a caller's buffer.</summary>
     /// <typeparam name="TTrue">Element type of <paramref name="yTrue"/>: Half, BFloat16, float, double, or long.</typeparam>
     /// <typeparam name="TPred">Element type of <paramref name="yPred"/>: the compute dtype and the result's.</typeparam>
@@ -26,7 +31,7 @@ public static class CosineSimilarity
         KerasProfile profile, ShapedSpan<TTrue> yTrue, ShapedSpan<TPred> yPred, Axes axis, Span<TPred> destination)
     {
         ArgumentNullException.ThrowIfNull(profile);
-        CallPlan plan = CallPlan.ForFunction<TTrue, TPred, TPred>(profile, axis, yTrue, yPred);
+        CallPlan plan = PlanFor(profile, axis, yTrue, yPred);
         if (destination.Length != plan.ResultLength)
         {
             throw new ArgumentException(
@@ -49,7 +54,7 @@ public static class CosineSimilarity
         KerasProfile profile, ShapedSpan<TTrue> yTrue, ShapedSpan<TPred> yPred, Axes? axis = null)
     {
         ArgumentNullException.ThrowIfNull(profile);
-        CallPlan plan = CallPlan.ForFunction<TTrue, TPred, TPred>(profile, axis ?? Axes.Last, yTrue, yPred);
+        CallPlan plan = PlanFor(profile, axis ?? Axes.Last, yTrue, yPred);
         var values = new TPred[plan.ResultLength];
         Evaluation.Function(plan, profile, yTrue, yPred, values);
         return new ShapedArray<TPred>(values, plan.ResultDims);
@@ -86,7 +91,7 @@ public static class CosineSimilarity
         Span<TTrue> yTrueGradient, Span<TPred> yPredGradient, ReadOnlySpan<TPred> upstream = default)
     {
         ArgumentNullException.ThrowIfNull(profile);
-        CallPlan plan = CallPlan.ForFunction<TTrue, TPred, TPred>(profile, axis, yTrue, yPred);
+        CallPlan plan = PlanFor(profile, axis, yTrue, yPred);
         CosineSimilarityLoss.RequireLength(value.Length, plan.ResultLength, plan.ResultDims, nameof(value));
         CosineSimilarityLoss.RequireLength(upstream.Length, upstream.IsEmpty ? 0 : plan.ResultLength, plan.ResultDims, nameof(upstream));
         CosineSimilarityLoss.RequireGradient(yTrueGradient.Length, yTrue, nameof(yTrueGradient));
@@ -106,7 +111,7 @@ public static class CosineSimilarity
         KerasProfile profile, ShapedSpan<TTrue> yTrue, ShapedSpan<TPred> yPred, Axes? axis = null)
     {
         ArgumentNullException.ThrowIfNull(profile);
-        CallPlan plan = CallPlan.ForFunction<TTrue, TPred, TPred>(profile, axis ?? Axes.Last, yTrue, yPred);
+        CallPlan plan = PlanFor(profile, axis ?? Axes.Last, yTrue, yPred);
         var value = new TPred[plan.ResultLength];
         TTrue[] trueGradient = Element.IsFloating<TTrue>() ? new TTrue[yTrue.ElementCount] : [];
         TPred[] predGradient = Element.IsFloating<TPred>() ? new TPred[yPred.ElementCount] : [];
@@ -115,5 +120,18 @@ public static class CosineSimilarity
             new ShapedArray<TPred>(value, plan.ResultDims),
             Element.IsFloating<TTrue>() ? new ShapedArray<TTrue>(trueGradient, Views.Operand(yTrue).Dims) : null,
             Element.IsFloating<TPred>() ? new ShapedArray<TPred>(predGradient, Views.Operand(yPred).Dims) : null);
+    }
+
+    private static CallPlan PlanFor<TTrue, TPred>(KerasProfile profile, Axes axis, in ShapedSpan<TTrue> yTrue, in ShapedSpan<TPred> yPred)
+    {
+        if (t_last is { } last && last.Profile == profile && last.Axis == axis
+            && last.Plan.Fits(yTrue, yPred, SampleWeight<TPred>.None, KerasMask.None, default))
+        {
+            return last.Plan;
+        }
+
+        CallPlan plan = CallPlan.ForFunction<TTrue, TPred, TPred>(profile, axis, yTrue, yPred);
+        t_last = (profile, axis, plan);
+        return plan;
     }
 }

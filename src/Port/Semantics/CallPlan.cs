@@ -9,18 +9,19 @@ namespace CosineParity;
 /// </summary>
 internal sealed class CallPlan
 {
-    private readonly Type _trueType, _predType;
+    private readonly Type _trueType, _predType, _resultType;
     private readonly int[] _trueDims, _trueStrides, _predDims, _predStrides;
     private readonly WeightKind _weightKind;
     private readonly int[]? _weightDims, _weightStrides, _maskDims, _maskStrides;
     private readonly LossContext _context;
 
     private CallPlan(
-        Type trueType, Operand yTrue, Type predType, Operand yPred, WeightKind weightKind, Operand? weight, Operand? mask,
+        Type trueType, Operand yTrue, Type predType, Operand yPred, Type resultType, WeightKind weightKind, Operand? weight, Operand? mask,
         LossContext context, Precision precision, CosinePlan cosine, WeightingPlan? weighting)
     {
         _trueType = trueType;
         _predType = predType;
+        _resultType = resultType;
         (_trueDims, _trueStrides) = (yTrue.Dims, yTrue.Strides);
         (_predDims, _predStrides) = (yPred.Dims, yPred.Strides);
         _weightKind = weightKind;
@@ -70,7 +71,7 @@ internal sealed class CallPlan
             _ => [],
         };
         WeightingPlan weighting = profile.PlanWeighting(cosine.LossDims, weightDims, m?.Dims, reduction, context.Replicas);
-        return new CallPlan(typeof(TT), t, typeof(TP), p, weight.Kind, w, m, context, precision, cosine, weighting);
+        return new CallPlan(typeof(TT), t, typeof(TP), p, typeof(TR), weight.Kind, w, m, context, precision, cosine, weighting);
     }
 
     public static CallPlan ForFunction<TT, TP, TR>(KerasProfile profile, Axes axes, in ShapedSpan<TT> yTrue, in ShapedSpan<TP> yPred)
@@ -81,12 +82,12 @@ internal sealed class CallPlan
         RequireResultType<TR>(precision, "the function");
         Operand t = Views.Operand(yTrue), p = Views.Operand(yPred);
         var cosine = CosinePlan.Create(profile, t, p, axes, forLoss: false, InputKind.Tensor);
-        return new CallPlan(typeof(TT), t, typeof(TP), p, WeightKind.None, null, null, default, precision, cosine, null);
+        return new CallPlan(typeof(TT), t, typeof(TP), p, typeof(TR), WeightKind.None, null, null, default, precision, cosine, null);
     }
 
     /// <summary>Whether this plan was made for inputs of these shapes, strides and types (allocation-free).</summary>
     public bool Fits<TT, TP, TR>(in ShapedSpan<TT> yTrue, in ShapedSpan<TP> yPred, in SampleWeight<TR> weight, in KerasMask mask, LossContext context) =>
-        typeof(TT) == _trueType && typeof(TP) == _predType && KerasDTypes.Of<TR>() == Precision.DType && context == _context
+        typeof(TT) == _trueType && typeof(TP) == _predType && typeof(TR) == _resultType && context == _context
         && Views.Matches(yTrue, _trueDims, _trueStrides) && Views.Matches(yPred, _predDims, _predStrides)
         && weight.Kind == _weightKind
         && (weight.Kind != WeightKind.Tensor || Views.Matches(weight.TensorValue, _weightDims!, _weightStrides!))
