@@ -8,29 +8,37 @@ namespace CosineParity;
 /// Keras's <c>axis</c> argument: one axis or a list of axes along which the cosine is taken, negative values counting
 /// from the end (<c>-1</c>, the default, is the last axis). A list reduces over all its axes at once, in any order;
 /// axes are checked against the rank of each tensor when the loss is called, as TF's <c>reduce_sum</c> checks them.
+/// A single axis is held without an array, so passing one allocates nothing.
 /// </summary>
 public readonly struct Axes : IEquatable<Axes>
 {
-    private readonly int[]? _values;
+    private readonly int[]? _list;        // null for a single axis
+    private readonly int _complement;     // ~axis for a single axis: default(Axes) is ~0 = -1, Keras's default
 
-    private Axes(int[] values, bool isList)
+    private Axes(int single)
     {
-        _values = values;
-        IsList = isList;
+        _complement = ~single;
+        _list = null;
+    }
+
+    private Axes(int[] list)
+    {
+        _complement = 0;
+        _list = list;
     }
 
     /// <summary>The last axis, Keras's default (<c>axis=-1</c>).</summary>
-    public static Axes Last => new([-1], false);
+    public static Axes Last => default;
 
     /// <summary>Whether the axes were given as a list (Keras writes them back as a list in its config).</summary>
-    public bool IsList { get; }
+    public bool IsList => _list is not null;
 
-    /// <summary>The axes as given (a default <see cref="Axes"/> is <c>-1</c>).</summary>
-    public IReadOnlyList<int> Values => _values ?? [-1];
+    /// <summary>The axes as given.</summary>
+    public IReadOnlyList<int> Values => _list ?? [~_complement];
 
     /// <summary>One axis.</summary>
     /// <param name="axis">The axis; negative counts from the end.</param>
-    public static Axes One(int axis) => new([axis], false);
+    public static Axes One(int axis) => new(axis);
 
     /// <summary>A list of axes, reduced together.</summary>
     /// <param name="axes">The axes; negative values count from the end. At least one.</param>
@@ -43,7 +51,7 @@ public readonly struct Axes : IEquatable<Axes>
             throw new ArgumentException("an axis list needs at least one axis", nameof(axes));
         }
 
-        return new((int[])axes.Clone(), true);
+        return new((int[])axes.Clone());
     }
 
     /// <summary>One axis.</summary>
@@ -58,9 +66,7 @@ public readonly struct Axes : IEquatable<Axes>
     /// <param name="axis">The axis.</param>
     public static Axes FromInt32(int axis) => One(axis);
 
-    /// <summary>
-    /// The axes resolved against a rank, as non-negative indices in ascending order.
-    /// </summary>
+    /// <summary>The axes resolved against a rank, as non-negative indices in ascending order.</summary>
     /// <param name="rank">The rank of the tensor reduced.</param>
     /// <exception cref="KerasAxisException">An axis is outside <c>[-rank, rank)</c>, or two name the same dimension.</exception>
     internal int[] Resolve(int rank)
@@ -73,7 +79,7 @@ public readonly struct Axes : IEquatable<Axes>
             if (axis < -rank || axis >= rank)
             {
                 throw new KerasAxisException(
-                    $"Invalid reduction dimension ({axis} for input with {rank} dimension(s)): axis {Describe()} does not fit a rank-{rank} tensor");
+                    $"Invalid reduction dimension ({axis} for input with {rank} dimension(s)): axis {this} does not fit a rank-{rank} tensor");
             }
 
             resolved[i] = axis < 0 ? axis + rank : axis;
@@ -85,7 +91,7 @@ public readonly struct Axes : IEquatable<Axes>
             if (resolved[i] == resolved[i - 1])
             {
                 throw new KerasAxisException(
-                    $"Invalid reduction arguments: Axes contains duplicate dimension: {resolved[i]} (axis {Describe()}, rank {rank})");
+                    $"Invalid reduction arguments: Axes contains duplicate dimension: {resolved[i]} (axis {this}, rank {rank})");
             }
         }
 
@@ -93,12 +99,12 @@ public readonly struct Axes : IEquatable<Axes>
     }
 
     /// <summary>Keras's spelling: <c>-1</c> or <c>[0, 2]</c>.</summary>
-    public override string ToString() => Describe();
-
-    private string Describe() => IsList ? "[" + string.Join(", ", Values) + "]" : Values[0].ToString(System.Globalization.CultureInfo.InvariantCulture);
+    public override string ToString() =>
+        _list is null ? (~_complement).ToString(System.Globalization.CultureInfo.InvariantCulture) : "[" + string.Join(", ", _list) + "]";
 
     /// <inheritdoc/>
-    public bool Equals(Axes other) => IsList == other.IsList && Values.SequenceEqual(other.Values);
+    public bool Equals(Axes other) =>
+        _list is null ? other._list is null && _complement == other._complement : other._list is not null && _list.AsSpan().SequenceEqual(other._list);
 
     /// <inheritdoc/>
     public override bool Equals(object? obj) => obj is Axes other && Equals(other);
@@ -106,9 +112,13 @@ public readonly struct Axes : IEquatable<Axes>
     /// <inheritdoc/>
     public override int GetHashCode()
     {
+        if (_list is null)
+        {
+            return _complement;
+        }
+
         var hash = default(HashCode);
-        hash.Add(IsList);
-        foreach (int axis in Values)
+        foreach (int axis in _list)
         {
             hash.Add(axis);
         }
