@@ -24,8 +24,8 @@ public static class CaseReplay
 
         if (!Bounded(parityCase))
         {
-            // An older recording (no bounds): nothing to judge by, but the port's bits against its TF count.
-            const string reason = "no recorded bound to judge by (a recording older than the bounds); bit-identity measured";
+            // No bounds (an older recording, a live answer without exact): nothing to judge by, but the bits against TF count.
+            const string reason = "no bound to judge by (a recording older than the bounds, or a live answer asked without exact); bit-identity measured";
             PortAnswer? answer = parityCase.Api switch
             {
                 Apis.ComputeAverageLoss => AverageLossRunner.Run(parityCase),
