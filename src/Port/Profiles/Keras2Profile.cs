@@ -116,7 +116,8 @@ internal sealed class Keras2Profile : KerasProfile
     internal override double InverseNorm(double squareSum, Precision precision) =>
         precision.Round(1 / Math.Sqrt(Math.Max(squareSum, precision.Round(1e-12))));
 
-    // _MaximumGrad: greater_equal(s, eps) selects the branch, so a tie goes through (fixtures: keras2/special/clamp, tag at-clamp).
+    // _MaximumGrad: greater_equal(s, eps) selects the branch, so a tie goes through. The fixtures at the threshold
+    // (keras2/special/clamp/000009, tag at-clamp) hold such gradients as branches; GradientTests pins the tie.
     internal override bool ClampPassesGradient(double squareSum, Precision precision) => squareSum >= precision.Round(1e-12);
 
     // compute_weighted_loss runs tf.convert_to_tensor first: a Python float becomes float32 before the cast to the

@@ -90,7 +90,8 @@ internal sealed class Keras3Profile : KerasProfile
         Math.Min(precision.Round(1 / Math.Sqrt(squareSum)), precision.Round(1.0 / 1e-7));
 
     // _MinimumGrad: less_equal(rsqrt(s), cap) selects the branch; a zero vector (rsqrt = inf) is held by the cap,
-    // except in float16, whose cap is inf itself (fixtures: keras3/special/clamp, tags at-clamp and zero-rows).
+    // except in float16, whose cap is inf itself (keras3/special/zero-rows/000000; keras3/special/clamp/000009, tag
+    // at-clamp, holds the threshold as a branch; GradientTests pins the select and the zero-gradient rule).
     internal override bool ClampPassesGradient(double squareSum, Precision precision) =>
         precision.Round(1 / Math.Sqrt(squareSum)) <= precision.Round(1.0 / 1e-7);
 
