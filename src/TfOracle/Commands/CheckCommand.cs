@@ -5,6 +5,7 @@ using System.Linq;
 using System.Text.Json;
 using CosineParity.Oracle.Cases;
 using CosineParity.Oracle.Fixtures;
+using CosineParity.Oracle.Fuzzing;
 using CosineParity.Oracle.Judging;
 using CosineParity.Oracle.Replay;
 
@@ -17,7 +18,8 @@ namespace CosineParity.Oracle.Commands;
 /// </summary>
 internal static class CheckCommand
 {
-    public static int Run(IReadOnlyList<string> fixtureDirectories, string? jsonPath, string? markdownPath, TextWriter output, TextWriter progressOutput)
+    public static int Run(
+        IReadOnlyList<string> fixtureDirectories, string? jsonPath, string? markdownPath, FuzzOptions live, TextWriter output, TextWriter progressOutput)
     {
         var sets = fixtureDirectories.SelectMany(FixtureReader.Read).ToList();
         int total = sets.Sum(s => s.Cases.Count);
@@ -41,6 +43,14 @@ internal static class CheckCommand
 
         int failed = outcomes.Count(o => o.Status == CaseOutcome.Fail);
         output.WriteLine($"{outcomes.Count(o => o.Status == CaseOutcome.Pass)} passed, {failed} failed, {outcomes.Count(o => o.Status == CaseOutcome.Skip)} skipped");
+        if (live.Cases > 0)
+        {
+            // New inputs, judged as the fixtures judge recorded ones: by the exact reference, TF's graphs beside.
+            output.WriteLine($"live: {live.Cases} generated cases, seed {live.Seed} (repeat with --seed {live.Seed})");
+            FuzzRun run = FuzzCommand.Execute(live, progressOutput);
+            output.Write(FuzzSummary.Text(run, "the exact reference"));
+            failed += run.Outcomes.Count(o => o.Failed);
+        }
         if (jsonPath is not null)
         {
             WriteJson(jsonPath, outcomes);

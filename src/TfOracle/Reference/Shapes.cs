@@ -100,7 +100,11 @@ internal static class Shapes
                 throw new ReferenceRejectedException($"axis {a} out of range for rank {rank}");
             }
 
-            set.Add(((a % rank) + rank) % rank);
+            // TF's ReductionHelper refuses two axes naming one dimension (InvalidArgumentError): no value to give.
+            if (!set.Add(((a % rank) + rank) % rank))
+            {
+                throw new ReferenceRejectedException($"axes {string.Join(", ", axes)} name dimension {((a % rank) + rank) % rank} twice for rank {rank}");
+            }
         }
 
         return [.. set];
