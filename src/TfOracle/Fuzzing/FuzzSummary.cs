@@ -55,7 +55,7 @@ public static class FuzzSummary
         int portFailures = run.Outcomes.Count(o => o.PortFailed), unexplained = run.Outcomes.Count(o => o.Graph == GraphResult.Unexplained);
         text.AppendLine(CultureInfo.InvariantCulture,
             $"fuzz seed {run.Seed}: {run.Outcomes.Count} cases, {portFailures} port failures, {unexplained} unexplained graph results, " +
-            $"largest port error {Number(WorstPortError(run.Outcomes))} bounds, {run.CasesPerSecond:0.0} cases/s");
+            $"largest port error {WorstPortError(run.Outcomes).ToString("0.######", CultureInfo.InvariantCulture)} bounds, {run.CasesPerSecond:0.0} cases/s");
         return text.ToString();
     }
 
