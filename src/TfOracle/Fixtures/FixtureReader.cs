@@ -194,25 +194,7 @@ public static class FixtureReader
 
     private static ArrayFile ReadArrayFile(string path, string name, string digest)
     {
-        var info = new FileInfo(path);
-        if (!info.Exists)
-        {
-            throw new FixtureFormatException(path, "is listed in the manifest's files but does not exist", null);
-        }
-
-        // Checked before reading, so a huge file is refused rather than loaded.
-        if (info.Length > MaxArrayFileBytes)
-        {
-            throw new FixtureFormatException(path, string.Create(CultureInfo.InvariantCulture,
-                $"{info.Length} bytes, more than the {MaxArrayFileBytes} (8 MiB) an array file may hold"), null);
-        }
-
-        byte[] data = File.ReadAllBytes(path);
-        string actual = Convert.ToHexStringLower(SHA256.HashData(data));
-        if (actual != digest)
-        {
-            throw new FixtureFormatException(path, $"SHA-256 {actual} differs from the manifest's {digest}", null);
-        }
+        byte[] data = FolderFiles.ReadVerified(path, digest, MaxArrayFileBytes, "an array file");
 
         return ArrayFile.Parse(name, path, data);
     }

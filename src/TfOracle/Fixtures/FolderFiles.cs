@@ -1,6 +1,8 @@
 using System;
 using System.IO;
+using System.Globalization;
 using System.Linq;
+using System.Security.Cryptography;
 
 namespace CosineParity.Oracle.Fixtures;
 
@@ -50,4 +52,28 @@ internal static class FolderFiles
         text.Length == length && text.All(c => c is (>= '0' and <= '9') or (>= 'a' and <= 'f'));
 
     public static bool IsLowercaseSha256(string digest) => IsLowercaseHex(digest, 64);
+
+    /// <summary>A listed file's bytes, after checking it exists, is at most <paramref name="maxBytes"/> (before reading
+    /// it, so a huge file is refused rather than loaded) and has the listed SHA-256.</summary>
+    /// <exception cref="FixtureFormatException">It is missing, too large, or its digest differs.</exception>
+    public static byte[] ReadVerified(string path, string digest, long maxBytes, string what)
+    {
+        var info = new FileInfo(path);
+        if (!info.Exists)
+        {
+            throw new FixtureFormatException(path, "is listed in the manifest's files but does not exist", null);
+        }
+
+        if (info.Length > maxBytes)
+        {
+            throw new FixtureFormatException(path, string.Create(CultureInfo.InvariantCulture,
+                $"{info.Length} bytes, more than the {maxBytes} (8 MiB) {what} may hold"), null);
+        }
+
+        byte[] data = File.ReadAllBytes(path);
+        string actual = Convert.ToHexStringLower(SHA256.HashData(data));
+        return actual == digest
+            ? data
+            : throw new FixtureFormatException(path, $"SHA-256 {actual} differs from the manifest's {digest}", null);
+    }
 }

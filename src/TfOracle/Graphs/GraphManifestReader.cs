@@ -378,26 +378,8 @@ public static class GraphManifestReader
         }
     }
 
-    private static byte[] ReadGraphFile(string path, string digest)
-    {
-        var info = new FileInfo(path);
-        if (!info.Exists)
-        {
-            throw new FixtureFormatException(path, "is listed in the manifest's files but does not exist", null);
-        }
-
-        if (info.Length > MaxGraphFileBytes)
-        {
-            throw new FixtureFormatException(path, string.Create(CultureInfo.InvariantCulture,
-                $"{info.Length} bytes, more than the {MaxGraphFileBytes} (8 MiB) a graph file may hold"), null);
-        }
-
-        byte[] data = File.ReadAllBytes(path);
-        string actual = Convert.ToHexStringLower(SHA256.HashData(data));
-        return actual == digest
-            ? data
-            : throw new FixtureFormatException(path, $"SHA-256 {actual} differs from the manifest's {digest}", null);
-    }
+    private static byte[] ReadGraphFile(string path, string digest) =>
+        FolderFiles.ReadVerified(path, digest, MaxGraphFileBytes, "a graph file");
 
     private static ReadOnlyCollection<T> ReadList<T>(GraphJson json, JsonElement element, string where, Func<JsonElement, string, T> read)
     {
