@@ -32,12 +32,7 @@ public static class CosineSimilarity
     {
         ArgumentNullException.ThrowIfNull(profile);
         CallPlan plan = PlanFor(profile, axis, yTrue, yPred);
-        if (destination.Length != plan.ResultLength)
-        {
-            throw new ArgumentException(
-                $"destination holds {destination.Length} elements; the losses have shape {Shape.Format(plan.ResultDims)} ({plan.ResultLength} elements)",
-                nameof(destination));
-        }
+        CosineSimilarityLoss.RequireLength(destination.Length, plan.ResultLength, plan.ResultDims, nameof(destination));
 
         Evaluation.Function(plan, profile, yTrue, yPred, destination);
     }

@@ -155,12 +155,7 @@ public sealed class CosineSimilarityLoss
         Span<TResult> destination, LossContext context = default)
     {
         CallPlan plan = PlanFor(yTrue, yPred, sampleWeight, mask, context);
-        if (destination.Length != plan.ResultLength)
-        {
-            throw new ArgumentException(
-                $"destination holds {destination.Length} elements; the result has shape {Shape.Format(plan.ResultDims)} ({plan.ResultLength} elements)",
-                nameof(destination));
-        }
+        RequireLength(destination.Length, plan.ResultLength, plan.ResultDims, nameof(destination));
 
         Evaluation.Loss(plan, Profile, yTrue, yPred, sampleWeight, mask, destination);
     }

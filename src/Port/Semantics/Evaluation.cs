@@ -11,13 +11,14 @@ internal static class Evaluation
         CallPlan plan, KerasProfile profile, in ShapedSpan<TT> yTrue, in ShapedSpan<TP> yPred,
         in SampleWeight<TR> weight, in KerasMask mask, Span<TR> destination)
     {
-        int lossLength = LossLength(plan);
-        double[] buffer = ArrayPool<double>.Shared.Rent(lossLength + plan.ResultLength);
+        int lossLength = LossLength(plan), scratch = Weighting.ScratchLength(plan, mask);
+        double[] buffer = ArrayPool<double>.Shared.Rent(lossLength + plan.ResultLength + scratch);
         try
         {
             Span<double> losses = buffer.AsSpan(0, lossLength), result = buffer.AsSpan(lossLength, plan.ResultLength);
+            ReadOnlySpan<double> finalWeight = Weighting.FinalWeight(plan, profile, weight, mask, buffer.AsSpan(lossLength + plan.ResultLength, scratch));
             CosineEvaluator.Evaluate(plan.Cosine, profile, plan.Precision, yTrue.Data, yPred.Data, losses);
-            Weighting.Forward(plan, profile, losses, weight, mask, result);
+            Weighting.Forward(plan, losses, finalWeight, result);
             Store(result, destination);
         }
         finally
@@ -57,22 +58,25 @@ internal static class Evaluation
         CallPlan plan, KerasProfile profile, in ShapedSpan<TT> yTrue, in ShapedSpan<TP> yPred, in SampleWeight<TR> weight,
         in KerasMask mask, ReadOnlySpan<TR> upstream, Span<TR> value, Span<TT> trueGradient, Span<TP> predGradient)
     {
-        int lossLength = LossLength(plan);
-        double[] buffer = ArrayPool<double>.Shared.Rent(2 * lossLength + 2 * plan.ResultLength);
+        int lossLength = LossLength(plan), scratch = Weighting.ScratchLength(plan, mask);
+        double[] buffer = ArrayPool<double>.Shared.Rent(2 * lossLength + 2 * plan.ResultLength + scratch);
         try
         {
             Span<double> losses = buffer.AsSpan(0, lossLength), result = buffer.AsSpan(lossLength, plan.ResultLength);
             Span<double> upstreamValues = buffer.AsSpan(lossLength + plan.ResultLength, upstream.Length);
             Span<double> cosineGradient = buffer.AsSpan(lossLength + 2 * plan.ResultLength, lossLength);
+            // The weight (mask folded in) is a constant of both passes: built once.
+            ReadOnlySpan<double> finalWeight = Weighting.FinalWeight(
+                plan, profile, weight, mask, buffer.AsSpan((2 * lossLength) + (2 * plan.ResultLength), scratch));
             CosineEvaluator.Evaluate(plan.Cosine, profile, plan.Precision, yTrue.Data, yPred.Data, losses);
-            Weighting.Forward(plan, profile, losses, weight, mask, result);
+            Weighting.Forward(plan, losses, finalWeight, result);
             Store(result, value);
             for (int i = 0; i < upstream.Length; i++)
             {
                 upstreamValues[i] = Element.ToDouble(upstream[i]);
             }
 
-            Weighting.Backward(plan, profile, weight, mask, upstreamValues, cosineGradient);
+            Weighting.Backward(plan, finalWeight, upstreamValues, cosineGradient);
             Backward(plan, profile, yTrue, yPred, cosineGradient, trueGradient, predGradient);
         }
         finally

@@ -11,19 +11,19 @@ namespace CosineParity;
 /// </summary>
 internal static class Weighting
 {
-    public static void Forward<TR>(CallPlan plan, KerasProfile profile, ReadOnlySpan<double> losses, in SampleWeight<TR> weight, in KerasMask mask, Span<double> result)
+    /// <summary>The weighted, reduced result from the losses and the <see cref="FinalWeight{TR}"/>.</summary>
+    public static void Forward(CallPlan plan, ReadOnlySpan<double> losses, ReadOnlySpan<double> finalWeight, Span<double> result)
     {
         WeightingPlan steps = plan.Weighting!;
         Precision precision = plan.Precision;
         int weightedLength = steps.LossTimesWeight?.Length ?? 0;
-        double[] buffer = ArrayPool<double>.Shared.Rent(ScratchLength(plan, mask) + weightedLength);
+        double[] buffer = ArrayPool<double>.Shared.Rent(weightedLength);
         try
         {
-            ReadOnlySpan<double> finalWeight = FinalWeight(plan, profile, weight, mask, buffer);
             ReadOnlySpan<double> values = losses;
             if (steps.LossTimesWeight is { } lossTimesWeight)
             {
-                Span<double> weighted = buffer.AsSpan(ScratchLength(plan, mask), weightedLength);
+                Span<double> weighted = buffer.AsSpan(0, weightedLength);
                 lossTimesWeight.Multiply(losses, finalWeight, weighted, precision);
                 values = weighted;
             }
@@ -54,64 +54,55 @@ internal static class Weighting
     /// the replica scale; <c>Sum</c>: a broadcast), then <c>Mul</c>'s: <c>g * w</c>, summed back over the dimensions
     /// the weight broadcast the losses to. An empty <paramref name="upstream"/> stands for ones.
     /// </summary>
-    public static void Backward<TR>(
-        CallPlan plan, KerasProfile profile, in SampleWeight<TR> weight, in KerasMask mask, ReadOnlySpan<double> upstream, Span<double> lossGradient)
+    public static void Backward(CallPlan plan, ReadOnlySpan<double> finalWeight, ReadOnlySpan<double> upstream, Span<double> lossGradient)
     {
         WeightingPlan steps = plan.Weighting!;
         Precision precision = plan.Precision;
-        double[] buffer = ArrayPool<double>.Shared.Rent(ScratchLength(plan, mask) + 1);
-        try
+        Span<double> coefficient = stackalloc double[1];
+        scoped ReadOnlySpan<double> perWeighted = upstream;
+        if (steps.Reduction != ReductionStep.Unreduced)
         {
-            ReadOnlySpan<double> finalWeight = FinalWeight(plan, profile, weight, mask, buffer);
-            Span<double> coefficient = buffer.AsSpan(ScratchLength(plan, mask), 1);
-            ReadOnlySpan<double> perWeighted = upstream;
-            if (steps.Reduction != ReductionStep.Unreduced)
+            double g = upstream.IsEmpty ? 1 : upstream[0];
+            if (steps.ReplicaScale is { } scale)
             {
-                double g = upstream.IsEmpty ? 1 : upstream[0];
-                if (steps.ReplicaScale is { } scale)
-                {
-                    g = precision.Multiply(g, precision.Round(scale));
-                }
-
-                int count = steps.LossTimesWeight?.Length ?? lossGradient.Length;
-                coefficient[0] = steps.Reduction switch
-                {
-                    ReductionStep.Sum => g,
-                    ReductionStep.DivideByCount => precision.DivideNoNan(g, precision.Count(count)),
-                    _ => precision.DivideNoNan(g, precision.Sum(finalWeight)),
-                };
-                perWeighted = coefficient;
-            }
-            else if (upstream.IsEmpty)
-            {
-                coefficient[0] = 1;
-                perWeighted = coefficient;
+                g = precision.Multiply(g, precision.Round(scale));
             }
 
-            if (steps.LossTimesWeight is { } lossTimesWeight)
+            int count = steps.LossTimesWeight?.Length ?? lossGradient.Length;
+            coefficient[0] = steps.Reduction switch
             {
-                lossTimesWeight.MultiplyAndSumToLeft(perWeighted, finalWeight, lossGradient, precision);
-            }
-            else if (perWeighted.Length == 1)
-            {
-                lossGradient.Fill(perWeighted[0]);
-            }
-            else
-            {
-                perWeighted.CopyTo(lossGradient);
-            }
+                ReductionStep.Sum => g,
+                ReductionStep.DivideByCount => precision.DivideNoNan(g, precision.Count(count)),
+                _ => precision.DivideNoNan(g, precision.Sum(finalWeight)),
+            };
+            perWeighted = coefficient;
         }
-        finally
+        else if (upstream.IsEmpty)
         {
-            ArrayPool<double>.Shared.Return(buffer);
+            coefficient[0] = 1;
+            perWeighted = coefficient;
+        }
+
+        if (steps.LossTimesWeight is { } lossTimesWeight)
+        {
+            lossTimesWeight.MultiplyAndSumToLeft(perWeighted, finalWeight, lossGradient, precision);
+        }
+        else if (perWeighted.Length == 1)
+        {
+            lossGradient.Fill(perWeighted[0]);
+        }
+        else
+        {
+            perWeighted.CopyTo(lossGradient);
         }
     }
 
-    private static int ScratchLength(CallPlan plan, in KerasMask mask) =>
+    /// <summary>The scratch <see cref="FinalWeight{TR}"/> needs.</summary>
+    public static int ScratchLength(CallPlan plan, in KerasMask mask) =>
         plan.WeightLength + (mask.IsPresent ? (int)mask.Values.ElementCount : 0) + (plan.Weighting!.WeightTimesMask?.Length ?? 0);
 
     /// <summary>The weight that multiplies the losses (sample weight, folded mask, or their product) in <paramref name="scratch"/>.</summary>
-    private static ReadOnlySpan<double> FinalWeight<TR>(CallPlan plan, KerasProfile profile, in SampleWeight<TR> weight, in KerasMask mask, Span<double> scratch)
+    public static ReadOnlySpan<double> FinalWeight<TR>(CallPlan plan, KerasProfile profile, in SampleWeight<TR> weight, in KerasMask mask, Span<double> scratch)
     {
         WeightingPlan steps = plan.Weighting!;
         Precision precision = plan.Precision;

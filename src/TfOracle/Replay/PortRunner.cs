@@ -145,13 +145,7 @@ public static class PortRunner
                 : KerasMask.None;
             ShapedSpan<TT> yTrue = Input<TT>(call.True);
             ShapedSpan<TP> yPred = Input<TP>(call.Pred);
-            SampleWeight<TR> weight = inputs.GetValueOrDefault("sample_weight") switch
-            {
-                ScalarInput { IsInteger: true } number => SampleWeight<TR>.Scalar((long)number.Value),
-                ScalarInput number => SampleWeight<TR>.Scalar(number.Value),
-                TensorInput tensor => SampleWeight<TR>.Tensor(Input<TR>(tensor.Tensor)),
-                _ => SampleWeight<TR>.None,
-            };
+            SampleWeight<TR> weight = CaseWeights.Of<TR>(inputs.GetValueOrDefault("sample_weight"));
             return call.WantsGradients
                 ? Answer(loss.ComputeWithGradients<TT, TP, TR>(yTrue, yPred, weight, kerasMask, context))
                 : new PortAnswer(Output(loss.Compute<TT, TP, TR>(yTrue, yPred, weight, kerasMask, context)), null);
