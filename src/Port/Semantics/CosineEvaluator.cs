@@ -42,12 +42,13 @@ internal static class CosineEvaluator
             RowSums<TAcc>.Three(yTrue, plan.True, yPred, plan.Pred, reader, tt, pp, tp);
             Precision precision = reader.Pred.Precision;
             double safeScale = FusedScaleLimit(typeof(TAcc) == typeof(double));
+            double smallestSafeDot = SmallestFusedDot(typeof(TAcc) == typeof(double), plan.True.RowLength);
             for (int row = 0; row < rows; row++)
             {
                 double rt = profile.InverseNorm(precision.Round(tt[row]), precision);
                 double rp = profile.InverseNorm(precision.Round(pp[row]), precision);
                 double scale = rt * rp;
-                double cosine = double.IsFinite(tp[row]) && rt > 0 && rp > 0 && scale <= safeScale
+                double cosine = double.IsFinite(tp[row]) && rt > 0 && rp > 0 && scale <= safeScale && Math.Abs(tp[row]) >= smallestSafeDot
                     ? precision.Round(tp[row] * rt * rp)
                     : FaithfulRow(plan, row, reader, yTrue, rt, yPred, rp);
                 losses[row] = -cosine;
@@ -65,6 +66,15 @@ internal static class CosineEvaluator
     /// at <c>scale &lt;= 1/(8u)</c> that is an eighth of the <c>tiny</c> per term the bound allows any evaluation.
     /// </summary>
     private static double FusedScaleLimit(bool doubleAccumulator) => doubleAccumulator ? Math.ScaleB(1, 50) : Math.ScaleB(1, 21);
+
+    /// <summary>
+    /// The smallest <c>|sum(t*p)|</c> the fused form may scale: below it, raw products may have underflowed while
+    /// Keras's normalised ones do not, and their absolute errors (up to <c>u * tiny</c> each, <c>n</c> of them) are
+    /// no longer small against the result's own <c>u * |c|</c>. The bound grants no <c>tiny</c> where a row has a single
+    /// non-zero term (fuzz seed 2026120202, case 48213: 3.4 bounds), so such rows take Keras's order.
+    /// </summary>
+    private static double SmallestFusedDot(bool doubleAccumulator, int rowLength) =>
+        8.0 * rowLength * Math.ScaleB(1, doubleAccumulator ? -1022 : -126);
 
     /// <summary><c>sum((t * r_t) * (p * r_p))</c> of one row, each product rounded to the compute dtype.</summary>
     private static double FaithfulRow<TT, TP>(
