@@ -10,6 +10,11 @@ namespace CosineParity;
 /// <c>global_batch_size</c> is the first dimension times the replicas in sync. The divisor is that batch size, not the
 /// element count, so for <c>[B, T]</c> losses it differs from <c>sum_over_batch_size</c>.
 /// </summary>
+/// <remarks>
+/// TensorFlow's, not Keras's, so both generations share it: <c>tensorflow/python/ops/nn_impl_distribute.py</c> (TF 2.13
+/// and later; <c>nn_impl.py</c> before), with the weighing of <c>tensorflow/python/ops/losses/util.py</c>. TF 2.13 and
+/// later assert a non-negative integer <c>global_batch_size</c> and divide with <c>div_no_nan</c>.
+/// </remarks>
 public static class AverageLoss
 {
     /// <summary><c>tf.nn.compute_average_loss</c>.</summary>

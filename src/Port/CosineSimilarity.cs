@@ -8,6 +8,13 @@ namespace CosineParity;
 /// along the axis, with no weights and no reduction. Keras 2 computes in the inputs' shared dtype and reconciles no
 /// ranks; Keras 3 casts <c>y_true</c> to <c>y_pred</c>'s dtype and brings both to the same rank.
 /// </summary>
+/// <remarks>
+/// Keras 2 (<c>tf_keras/losses.py</c>): <c>-reduce_sum(l2_normalize(y_true, axis) * l2_normalize(y_pred, axis),
+/// axis)</c>, where <c>tf.linalg.l2_normalize</c> is <c>x * rsqrt(maximum(sum(x * x), 1e-12))</c>. Keras 3
+/// (<c>keras/src/losses/losses.py</c>): <c>y_true</c> converted to <c>y_pred</c>'s dtype,
+/// <c>squeeze_or_expand_to_same_rank</c>, then <c>-sum(normalize(y_true) * normalize(y_pred), axis)</c>, where
+/// <c>ops.normalize</c> is <c>x * minimum(rsqrt(sum(x * x)), 1 / 1e-7)</c> (Keras 3.6 to 3.15.1).
+/// </remarks>
 public static class CosineSimilarity
 {
     /// <summary>The last call's plan on this thread, reused while profile, axis, shapes and types repeat, so that the

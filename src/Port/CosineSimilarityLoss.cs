@@ -13,8 +13,16 @@ namespace CosineParity;
 /// default) whatever the inputs are; Keras 2 in the inputs' dtype, which both must share.
 /// </summary>
 /// <remarks>
-/// Thread-safe: a loss object holds only its arguments and an immutable plan of the last call's shapes, swapped
-/// atomically. Calls with unchanged shapes reuse that plan; the destination overloads then allocate nothing.
+/// <para>Keras 2 (<c>tf_keras/losses.py</c>, <c>CosineSimilarity(axis=-1, reduction="auto",
+/// name="cosine_similarity")</c>): <c>Loss.__call__</c> squeezes or expands <c>y_true</c>/<c>y_pred</c> (TF tensors
+/// only), takes <c>cosine_similarity</c>, folds a Keras mask into the weight (<c>apply_valid_mask</c>) and reduces with
+/// <c>compute_weighted_loss</c> (<c>tf_keras/utils/losses_utils.py</c>).</para>
+/// <para>Keras 3 (<c>keras/src/losses/losses.py</c>, <c>CosineSimilarity(axis=-1,
+/// reduction="sum_over_batch_size", name="cosine_similarity", dtype=None)</c>): <c>Loss.__call__</c>
+/// (<c>keras/src/losses/loss.py</c>) converts both inputs to the loss dtype, takes <c>cosine_similarity</c>, folds the
+/// mask in (<c>apply_mask</c>) and reduces with <c>reduce_weighted_values</c>.</para>
+/// <para>Thread-safe: a loss object holds only its arguments and an immutable plan of the last call's shapes, swapped
+/// atomically. Calls with unchanged shapes reuse that plan; the destination overloads then allocate nothing.</para>
 /// </remarks>
 public sealed class CosineSimilarityLoss
 {
@@ -118,19 +126,21 @@ public sealed class CosineSimilarityLoss
     public string GetConfig() =>
         KerasConfig.Write(Profile.LossConfigKeys, new ConfigValues(Axis, Name, Profile.ReductionName(Reduction), null));
 
-    /// <summary>The Keras generation imitated.</summary>
+    /// <summary>The Keras generation imitated: <see cref="KerasProfile.Keras2"/> or <see cref="KerasProfile.Keras3"/>.</summary>
     public KerasProfile Profile { get; }
 
-    /// <summary>The axis or axes of the cosine.</summary>
+    /// <summary>The <c>axis</c> argument, one axis or a list (both generations; default <c>-1</c>).</summary>
     public Axes Axis { get; }
 
-    /// <summary>The reduction.</summary>
+    /// <summary>The <c>reduction</c> argument: one of <see cref="KerasProfile.Reductions"/> (default Keras 2
+    /// <c>"auto"</c>, Keras 3 <c>"sum_over_batch_size"</c>).</summary>
     public LossReduction Reduction { get; }
 
-    /// <summary>Keras 3's <c>dtype</c> argument as given (<see langword="null"/>: float32, Keras's default; always null for Keras 2).</summary>
+    /// <summary>Keras 3's <c>dtype</c> argument as given (<see langword="null"/>: float32, <c>floatx()</c>, not the
+    /// global mixed-precision policy); always null for Keras 2, which takes none.</summary>
     public KerasDType? DType { get; }
 
-    /// <summary>The loss's name.</summary>
+    /// <summary>The <c>name</c> argument (both generations; default <c>"cosine_similarity"</c>).</summary>
     public string Name { get; }
 
     /// <summary>
@@ -309,7 +319,8 @@ public sealed class CosineSimilarityLoss
         KerasMask mask = default, LossContext context = default) =>
         (int[])PlanFor(yTrue, yPred, sampleWeight, mask, context).ResultDims.Clone();
 
-    /// <summary>The dtype this loss computes in and returns for inputs of these element types.</summary>
+    /// <summary>The dtype this loss computes in and returns for inputs of these element types: Keras 3 its
+    /// <see cref="DType"/> (float32 by default), Keras 2 the inputs' shared dtype.</summary>
     /// <typeparam name="TTrue">Element type of <c>y_true</c>.</typeparam>
     /// <typeparam name="TPred">Element type of <c>y_pred</c>.</typeparam>
     /// <exception cref="KerasDTypeException">Keras 2 cannot combine these types.</exception>

@@ -16,11 +16,15 @@ namespace CosineParity;
 /// count is the sum of the per-sample weights or the batch size, and a 0-d weight counts the batch as one sample).
 /// </summary>
 /// <remarks>
-/// Thread-safe. An update computes its contribution to <c>total</c> and <c>count</c> without touching the state, then
+/// <para>Keras 2: <c>tf_keras/metrics/regression_metrics.py</c>, a <c>MeanMetricWrapper</c> around the metrics module's
+/// <c>cosine_similarity</c> (<c>reduce_sum(l2_normalize(y_true) * l2_normalize(y_pred), axis)</c>, positive). Keras 3:
+/// <c>keras/src/metrics/regression_metrics.py</c>, the same wrapper, with <c>Mean.update_state</c>'s
+/// <c>reduce_to_samplewise_values</c> (<c>keras/src/metrics/reduction_metrics.py</c>).</para>
+/// <para>Thread-safe. An update computes its contribution to <c>total</c> and <c>count</c> without touching the state, then
 /// adds both under a lock, under which <see cref="Reset"/> clears and <see cref="Result()"/> reads them: concurrent
 /// calls are serialized, so the state after them is the state after some sequential order of the same calls (orders
 /// differ only by the rounding of the additions), and no reader sees a total without its count. An update that
-/// throws changes nothing.
+/// throws changes nothing.</para>
 /// </remarks>
 public sealed class CosineSimilarityMetric
 {
@@ -56,16 +60,16 @@ public sealed class CosineSimilarityMetric
         _precision = KerasDTypes.TryParse(DType, out KerasDType floating) ? Precision.Of(floating) : null;
     }
 
-    /// <summary>The Keras generation imitated.</summary>
+    /// <summary>The Keras generation imitated: <see cref="KerasProfile.Keras2"/> or <see cref="KerasProfile.Keras3"/>.</summary>
     public KerasProfile Profile { get; }
 
-    /// <summary>The metric's name.</summary>
+    /// <summary>The <c>name</c> argument (both generations; default <c>"cosine_similarity"</c>).</summary>
     public string Name { get; }
 
-    /// <summary>The metric dtype's name (<c>"float32"</c> unless given).</summary>
+    /// <summary>The <c>dtype</c> argument's name (both generations; <c>"float32"</c>, <c>floatx()</c>, unless given).</summary>
     public string DType { get; }
 
-    /// <summary>The axis or axes of the cosine.</summary>
+    /// <summary>The <c>axis</c> argument, one axis or a list (both generations; default <c>-1</c>).</summary>
     public Axes Axis { get; }
 
     /// <summary>

@@ -9,6 +9,12 @@ namespace CosineParity;
 /// plain division for mean-like reductions (all masked: NaN), Keras 3 with <c>divide_no_nan</c> (all masked: 0).
 /// The bare function ignores masks.
 /// </summary>
+/// <remarks>
+/// Keras 2 (<c>tf_keras</c>): <c>losses_utils.apply_valid_mask</c> (<c>tf_keras/utils/losses_utils.py</c>) rescales the
+/// mask by <c>size(mask) / sum(mask)</c> for <c>"auto"</c>/<c>"sum_over_batch_size"</c> and multiplies it into the
+/// weight. Keras 3: <c>apply_mask</c> (<c>keras/src/losses/loss.py</c>) weighs by <c>where(mask, divide_no_nan(total,
+/// valid), 0)</c> for <c>"sum_over_batch_size"</c>/<c>"mean"</c> (3.15), else by the mask cast to the dtype.
+/// </remarks>
 public readonly ref struct KerasMask
 {
     private KerasMask(ShapedSpan<bool> values)

@@ -8,6 +8,13 @@ namespace CosineParity;
 /// <c>tf.distribute.Strategy</c> with N replicas (<c>strategy.run</c>): there Keras 2 refuses the mean-like
 /// reductions outside <c>fit</c>, and Keras 3 divides them by N.
 /// </summary>
+/// <remarks>
+/// Keras 2: <c>LossFunctionWrapper.call</c> (<c>tf_keras/losses.py</c>) runs <c>squeeze_or_expand_dimensions</c> only
+/// <c>if tf.is_tensor(y_pred) and tf.is_tensor(y_true)</c>, and <c>Loss._get_reduction</c> raises <c>ValueError</c> for
+/// <c>"auto"</c>/<c>"sum_over_batch_size"</c> under <c>tf.distribute.has_strategy()</c>. Keras 3:
+/// <c>scale_loss_for_distribution</c> (<c>keras/src/losses/loss.py</c>, since 3.8.0) multiplies the mean-like
+/// reductions by <c>1 / num_replicas_in_sync</c>.
+/// </remarks>
 public readonly record struct LossContext
 {
     /// <summary>A plain call on TF tensors, outside any strategy.</summary>

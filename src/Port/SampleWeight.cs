@@ -10,6 +10,13 @@ namespace CosineParity;
 /// dtype to the compute dtype before using it, so convert yours the same way: a correctly rounded cast). A 0-d
 /// tensor is a tensor, not a Python number. Any rank each generation's rank rules accept.
 /// </summary>
+/// <remarks>
+/// Keras 2: <c>compute_weighted_loss</c> (<c>tf_keras/utils/losses_utils.py</c>) casts the weight to the losses'
+/// dtype, squeezes a trailing 1 of a weight one rank higher or expands one a rank lower
+/// (<c>squeeze_or_expand_dimensions</c>), and multiplies with broadcasting. Keras 3: <c>reduce_weighted_values</c>
+/// (<c>keras/src/losses/loss.py</c>) converts it to the loss dtype and aligns it with
+/// <c>squeeze_or_expand_to_same_rank</c>, which acts only around a trailing 1.
+/// </remarks>
 /// <typeparam name="T">The compute dtype's element type (the result's).</typeparam>
 [SuppressMessage("Design", "CA1000:Do not declare static members on generic types",
     Justification = "The factories name the weight's form (SampleWeight<float>.Scalar(2.3)); T cannot be inferred from a number.")]

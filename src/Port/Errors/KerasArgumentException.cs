@@ -7,6 +7,8 @@ namespace CosineParity;
 /// name (<c>ValueError</c>: <c>Invalid Reduction Key: mean</c>) or an argument it does not take, such as a Keras 2
 /// <c>dtype</c> (<c>TypeError</c>: <c>__init__() got an unexpected keyword argument 'dtype'</c>); or a function argument
 /// TF's checks reject (<c>compute_average_loss</c>'s negative <c>global_batch_size</c>: <c>InvalidArgumentError</c>).
+/// Keras 2 names its reductions in <c>ReductionV2.validate</c> (<c>tf_keras/utils/losses_utils.py</c>), Keras 3 in
+/// <c>standardize_reduction</c> (<c>keras/src/losses/loss.py</c>: <c>Invalid value for argument `reduction`</c>).
 /// </summary>
 public sealed class KerasArgumentException : ArgumentException, IKerasError
 {

@@ -5,6 +5,7 @@ namespace CosineParity;
 /// <summary>
 /// An axis outside the rank of the tensor it reduces, or listed twice (TF: <c>Invalid reduction dimension (2 for
 /// input with 2 dimension(s)</c>), raised when the loss is called, as TF raises <c>InvalidArgumentError</c> then.
+/// Both generations: neither checks the axis when the loss is built.
 /// </summary>
 public sealed class KerasAxisException : ArgumentOutOfRangeException, IKerasError
 {

@@ -6,7 +6,8 @@ namespace CosineParity;
 /// Keras 2 refuses <c>"auto"</c> and <c>"sum_over_batch_size"</c> inside a <c>tf.distribute.Strategy</c> outside
 /// <c>Model.fit</c> (TF: <c>ValueError</c>, "Please use tf.keras.losses.Reduction.SUM or NONE ..."): the per-replica
 /// mean would be averaged again. Use <see cref="LossReduction.Sum"/> or <see cref="LossReduction.None"/> and divide by
-/// the global batch size.
+/// the global batch size. Keras 2 only (<c>Loss._get_reduction</c> in <c>tf_keras/losses.py</c>); Keras 3 has no such
+/// check and scales the mean-like reductions by <c>1 / num_replicas_in_sync</c> instead.
 /// </summary>
 public sealed class KerasDistributionException : InvalidOperationException, IKerasError
 {

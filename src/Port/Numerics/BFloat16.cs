@@ -9,6 +9,12 @@ namespace CosineParity;
 /// <c>tf.bfloat16</c>. Conversion to <see cref="float"/> and <see cref="double"/> is exact; conversion from them rounds
 /// to nearest, ties to even (TensorFlow's rounding), keeping NaN a NaN and overflowing to infinity.
 /// </summary>
+/// <remarks>
+/// The element type of both generations' <c>"bfloat16"</c> dtype: Keras 2 computes in it when both inputs are
+/// <c>tf.bfloat16</c>; Keras 3 when the loss is built with <c>dtype="bfloat16"</c> (or, for the function, when
+/// <c>y_pred</c> is bfloat16). .NET 10 has no bfloat16 type of its own (<c>System.Numerics.BFloat16</c> comes with
+/// .NET 11).
+/// </remarks>
 public readonly struct BFloat16 : IEquatable<BFloat16>, IComparable<BFloat16>, IFormattable
 {
     private readonly ushort _bits;

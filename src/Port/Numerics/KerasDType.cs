@@ -5,6 +5,11 @@ namespace CosineParity;
 /// (<c>"float16"</c>, <c>"bfloat16"</c>, <c>"float32"</c>, <c>"float64"</c>). The .NET element types are
 /// <see cref="System.Half"/>, <see cref="BFloat16"/>, <see cref="float"/> and <see cref="double"/>.
 /// </summary>
+/// <remarks>
+/// Keras 3: the loss's <c>dtype</c> argument (<c>dtype_policies.get(dtype or floatx())</c> in
+/// <c>keras/src/losses/loss.py</c>), which both inputs are converted to. Keras 2 takes no such argument and computes
+/// in the inputs' dtype. In both it is also the dtype of every result.
+/// </remarks>
 public enum KerasDType
 {
     /// <summary>IEEE binary16, <see cref="System.Half"/>.</summary>

@@ -2,7 +2,8 @@ using System;
 
 namespace CosineParity;
 
-/// <summary>Keras's names of <see cref="KerasDType"/> values and the .NET element type of each.</summary>
+/// <summary>Keras's names of <see cref="KerasDType"/> values (the strings both generations take for <c>dtype</c>, as
+/// <c>tf.as_dtype</c> and Keras 3's <c>standardize_dtype</c> spell them) and the .NET element type of each.</summary>
 public static class KerasDTypes
 {
     /// <summary>Keras's name of the dtype: <c>"float16"</c>, <c>"bfloat16"</c>, <c>"float32"</c> or <c>"float64"</c>.</summary>

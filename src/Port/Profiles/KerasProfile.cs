@@ -10,6 +10,13 @@ namespace CosineParity;
 /// <c>y_true</c>/<c>y_pred</c>, weights and masks, the reduction names and how each divides, how the metric weighs and
 /// counts, and which keys <c>get_config()</c> writes. Nothing outside a profile asks which generation it is.
 /// </summary>
+/// <remarks>
+/// Keras 2 follows <c>tf_keras</c> 2.21 (<c>tf_keras/losses.py</c>, <c>tf_keras/utils/losses_utils.py</c>,
+/// <c>tf_keras/metrics/regression_metrics.py</c>), which is <c>tf.keras</c> of TF 2.0-2.15 for everything the port
+/// computes. Keras 3 follows Keras 3.15.1 (<c>keras/src/losses/losses.py</c>, <c>keras/src/losses/loss.py</c>,
+/// <c>keras/src/ops/nn.py</c>, <c>keras/src/metrics/</c>). Every recorded case of each profile was answered by that
+/// release on TF 2.21.
+/// </remarks>
 public abstract class KerasProfile
 {
     private protected KerasProfile()
@@ -22,10 +29,11 @@ public abstract class KerasProfile
     /// <summary>Keras 3: what <c>tf.keras</c> is since TF 2.16 (recorded with Keras 3.15.1).</summary>
     public static KerasProfile Keras3 { get; } = new Keras3Profile();
 
-    /// <summary>The profile's name, as the fixtures name it: <c>"keras2"</c> or <c>"keras3"</c>.</summary>
+    /// <summary>The profile's name, as the fixtures name it: <c>"keras2"</c> (Keras 2) or <c>"keras3"</c> (Keras 3).</summary>
     public abstract string Name { get; }
 
-    /// <summary>The reductions this generation accepts; the first is its default.</summary>
+    /// <summary>The reductions this generation accepts; the first is its default. Keras 2: <c>ReductionV2.all()</c>,
+    /// <c>"auto"</c> first. Keras 3: <c>standardize_reduction</c>'s set, <c>"sum_over_batch_size"</c> first.</summary>
     public abstract IReadOnlyList<LossReduction> Reductions { get; }
 
     /// <summary>The default reduction: Keras 2 <c>"auto"</c>, Keras 3 <c>"sum_over_batch_size"</c>.</summary>
@@ -41,12 +49,14 @@ public abstract class KerasProfile
         _ => throw new ArgumentException($"unknown profile '{name}'; expected keras2 or keras3", nameof(name)),
     };
 
-    /// <summary>Reads a reduction as this generation spells it (Keras 3 also takes Python's <c>None</c> as <see langword="null"/>).</summary>
+    /// <summary>Reads a reduction as this generation spells it (Keras 3 also takes Python's <c>None</c> as <see langword="null"/>),
+    /// failing as Keras 2's <c>ReductionV2.validate</c> or Keras 3's <c>standardize_reduction</c> fails.</summary>
     /// <param name="keras">The reduction string, or <see langword="null"/> for Python's <c>None</c>.</param>
     /// <exception cref="KerasArgumentException">This generation has no such reduction (Keras: <c>ValueError</c>).</exception>
     public abstract LossReduction ParseReduction(string? keras);
 
-    /// <summary>This generation's spelling of a reduction (<see langword="null"/> for Keras 3's Python <c>None</c>).</summary>
+    /// <summary>This generation's spelling of a reduction, as <c>get_config()</c> writes it (<see langword="null"/>
+    /// for Keras 3's Python <c>None</c>).</summary>
     /// <param name="reduction">A reduction this generation accepts.</param>
     public abstract string? ReductionName(LossReduction reduction);
 

@@ -10,6 +10,12 @@ namespace CosineParity;
 /// axes are checked against the rank of each tensor when the loss is called, as TF's <c>reduce_sum</c> checks them.
 /// A single axis is held without an array, so passing one allocates nothing.
 /// </summary>
+/// <remarks>
+/// Both generations pass <c>axis</c> straight to the reduction (Keras 2 <c>tf.linalg.l2_normalize</c> and
+/// <c>tf.reduce_sum</c>, Keras 3 <c>ops.normalize</c> and <c>ops.sum</c>), so a bad axis fails as TF's
+/// <c>ReductionHelper</c> fails: <c>InvalidArgumentError</c>, here <see cref="KerasAxisException"/>. Keras 2's
+/// <c>get_config()</c> writes the axis back (a list as a list); Keras 3's writes none.
+/// </remarks>
 public readonly struct Axes : IEquatable<Axes>
 {
     private readonly int[]? _list;        // null for a single axis

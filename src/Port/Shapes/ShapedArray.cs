@@ -9,6 +9,11 @@ namespace CosineParity;
 /// A result as TF returns it: its elements, row-major, and its shape, 0-d included (a reduced loss is 0-d, shape
 /// <c>[]</c>, one element). <see cref="ToTensor"/> gives a <see cref="Tensor{T}"/> for results of rank 1 or more.
 /// </summary>
+/// <remarks>
+/// Both generations return a 0-d tensor for <c>"sum"</c> and the mean-like reductions and the weighted losses'
+/// shape for <c>"none"</c>; Keras 3 also returns empty or 0-d losses unreduced (<c>reduce_values</c>), so its shape
+/// can be <c>[0]</c> where Keras 2's is <c>[]</c>.
+/// </remarks>
 /// <typeparam name="T">The element type, the result's dtype.</typeparam>
 public sealed class ShapedArray<T>
 {

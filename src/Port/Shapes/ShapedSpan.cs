@@ -12,6 +12,11 @@ namespace CosineParity;
 /// empty shape there means one dimension of 0), while TF's scalars are; build a 0-d input with
 /// <see cref="ShapedSpan{T}(ReadOnlySpan{T}, ReadOnlySpan{nint})"/> and an empty shape.
 /// </summary>
+/// <remarks>
+/// It stands for a <c>tf.constant</c> (or a numpy array, see <see cref="LossContext"/>) passed to either Keras
+/// generation: its shape is what the generation's rank rules read (Keras 2 <c>squeeze_or_expand_dimensions</c>,
+/// Keras 3 <c>squeeze_or_expand_to_same_rank</c>), and a 0-d one is a TF scalar.
+/// </remarks>
 /// <typeparam name="T">The element type.</typeparam>
 [SuppressMessage("Design", "CA1000:Do not declare static members on generic types",
     Justification = "Conversions from the System.Numerics.Tensors types belong on the type they convert to.")]
