@@ -11,10 +11,12 @@ using CosineParity.StandIn;
 // recorded answer to each request line) and injects the faults its flags ask for. See StandInFlags for them.
 StandInFlags flags;
 Transcript transcript;
+RandomFaults? faults;
 try
 {
     flags = StandInFlags.Parse(args);
-    transcript = Transcript.Load(flags.Transcript);
+    transcript = Transcript.Load(flags.Transcript, flags.EchoIds);
+    faults = RandomFaults.Start(flags);
 }
 catch (Exception e) when (e is ArgumentException or FormatException or IOException)
 {
@@ -69,6 +71,22 @@ while (ReadLine() is { } request)
     Noise();
     int number = answered + 1;
     byte[] answer = transcript.Answer(request) ?? NotInTranscript(request);
+    switch (faults?.Next(request))
+    {
+        case RandomFault.Hang:
+            Console.Error.WriteLine($"stand-in: hanging at random on request {Transcript.EchoOf(request)}");
+            Thread.Sleep(Timeout.Infinite);
+            break;
+        case RandomFault.TornCrash:
+            stdout.Write(answer.AsSpan(0, answer.Length / 2));
+            stdout.Flush();
+            return Crash($"at random half way through the answer to {Transcript.EchoOf(request)}");
+        case RandomFault.Crash:
+            return Crash($"at random on request {Transcript.EchoOf(request)}");
+        default:
+            break;
+    }
+
     if (flags.GarbageAt.Contains(number))
     {
         answer = "stand-in: garbage where an answer belongs"u8.ToArray();

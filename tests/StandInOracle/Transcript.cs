@@ -12,32 +12,37 @@ namespace CosineParity.StandIn;
 /// <summary>
 /// The recorded session: the hello, and for each non-blank request line the answer the real server wrote. A request
 /// is found by its content as a JSON value (key order, spacing and number spelling aside: a client re-encodes), or,
-/// when it is not JSON, by its bytes, so re-sent requests get their own answers whatever their position.
+/// when it is not JSON, by its bytes, so re-sent requests get their own answers whatever their position. With
+/// <c>echoIds</c> a request is found by its content without its id, and its answer carries the request's id instead of
+/// the recorded one: one recorded question can then be asked any number of times, each time under its own id.
 /// </summary>
 internal sealed class Transcript
 {
     private readonly Dictionary<string, byte[]> _answers = new(StringComparer.Ordinal);
+    private readonly bool _echoIds;
 
-    private Transcript(byte[] hello)
+    private Transcript(byte[] hello, bool echoIds)
     {
         Hello = hello;
+        _echoIds = echoIds;
     }
 
     public byte[] Hello { get; }
 
     public int Count => _answers.Count;
 
-    public static Transcript Load(string folder)
+    public static Transcript Load(string folder, bool echoIds)
     {
         List<byte[]> requests = Lines(File.ReadAllBytes(Path.Combine(folder, "requests.jsonl")));
         List<byte[]> answers = Lines(File.ReadAllBytes(Path.Combine(folder, "answers.jsonl")));
-        var transcript = new Transcript(answers[0]);
+        var transcript = new Transcript(answers[0], echoIds);
         int next = 1;
         foreach (byte[] request in requests.Where(r => !IsBlank(r)))
         {
             byte[] answer = answers[next++];
-            string key = Key(request);
-            if (transcript._answers.TryGetValue(key, out byte[]? seen) && !seen.AsSpan().SequenceEqual(answer))
+            string key = transcript.Key(request);
+            ReadOnlySpan<byte> body = AfterId(answer, echoIds);   // when echoing: checks that the id can be replaced
+            if (transcript._answers.TryGetValue(key, out byte[]? seen) && !AfterId(seen, echoIds).SequenceEqual(body))
             {
                 throw new InvalidDataException($"two equal requests with different answers: {Encoding.UTF8.GetString(request)}");
             }
@@ -50,8 +55,17 @@ internal sealed class Transcript
             : throw new InvalidDataException($"{answers.Count - 1} answers for {next - 1} non-blank requests");
     }
 
-    /// <summary>The recorded answer to a request line, or null when the transcript has no such request.</summary>
-    public byte[]? Answer(byte[] request) => _answers.GetValueOrDefault(Key(request));
+    /// <summary>The recorded answer to a request line (carrying the request's id when ids are echoed), or null when
+    /// the transcript has no such request.</summary>
+    public byte[]? Answer(byte[] request)
+    {
+        if (_answers.GetValueOrDefault(Key(request)) is not { } answer)
+        {
+            return null;
+        }
+
+        return _echoIds ? [.. "{\"id\":"u8, .. Encoding.UTF8.GetBytes(EchoOf(request)), .. AfterId(answer, echoIds: true)] : answer;
+    }
 
     /// <summary>Whether a line holds only whitespace (the server skips it).</summary>
     public static bool IsBlank(byte[] line) => line.All(b => b is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r' or 0x0b or 0x0c);
@@ -110,14 +124,31 @@ internal sealed class Transcript
         return lines;
     }
 
-    /// <summary>A request's canonical form: keys sorted, integers and floats by value (kept apart), strings re-escaped.</summary>
-    private static string Key(byte[] request)
+    /// <summary>What follows an answer's id (the server writes it first: <c>{"id":...,</c>), or the whole answer when
+    /// ids are not echoed.</summary>
+    private static ReadOnlySpan<byte> AfterId(byte[] answer, bool echoIds)
+    {
+        if (!echoIds)
+        {
+            return answer;
+        }
+
+        var reader = new Utf8JsonReader(answer);
+        return reader.Read() && reader.TokenType == JsonTokenType.StartObject && reader.Read() && reader.ValueTextEquals("id"u8)
+            && reader.Read() && reader.TokenType is JsonTokenType.String or JsonTokenType.Number or JsonTokenType.Null
+            ? answer.AsSpan((int)reader.BytesConsumed)
+            : throw new InvalidDataException($"an answer whose id is not its first key cannot echo another id: {Encoding.UTF8.GetString(answer)}");
+    }
+
+    /// <summary>A request's canonical form: keys sorted (the id left out when ids are echoed), integers and floats by
+    /// value (kept apart), strings re-escaped.</summary>
+    private string Key(byte[] request)
     {
         try
         {
             using JsonDocument document = JsonDocument.Parse(request);
             var key = new StringBuilder("json:");
-            Canonical(document.RootElement, key, top: true);
+            Canonical(document.RootElement, key, top: true, skipId: _echoIds);
             return key.ToString();
         }
         catch (JsonException)
@@ -136,7 +167,7 @@ internal sealed class Transcript
         _ => false,
     };
 
-    private static void Canonical(JsonElement element, StringBuilder key, bool top = false)
+    private static void Canonical(JsonElement element, StringBuilder key, bool top = false, bool skipId = false)
     {
         switch (element.ValueKind)
         {
@@ -144,7 +175,7 @@ internal sealed class Transcript
                 key.Append('{');
                 foreach (JsonProperty property in element.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal))
                 {
-                    if (top && IsDefault(property))
+                    if (top && (IsDefault(property) || (skipId && property.Name == "id")))
                     {
                         continue;
                     }

@@ -21,6 +21,9 @@ public sealed class LiveRequest
         Want = want;
         Id = id;
         EchoId = id is not null && (id.GetValueKind() == JsonValueKind.String || IsIntegerLiteral(id)) ? id : null;
+        Name = question is null ? id?.ToJsonString() ?? "(a line without id)"
+            : id is null || (id.GetValueKind() == JsonValueKind.String && id.GetValue<string>() == question.Id) ? question.Id
+            : $"{question.Id} (id {id.ToJsonString()})";
         _line = line;
     }
 
@@ -49,8 +52,9 @@ public sealed class LiveRequest
     /// <summary>The line as sent, without its <c>\n</c>.</summary>
     public string Line => Encoding.UTF8.GetString(_line, 0, _line.Length - 1);
 
-    /// <summary>A name for reports: the case id, else the id the line carries.</summary>
-    public string Name => Case?.Id ?? Id?.ToJsonString() ?? "(a line without id)";
+    /// <summary>A name for reports: the case id, followed by the id the line carries when that is another one (a
+    /// question asked many times under ids of its own is then still told apart); for a raw line, the id it carries.</summary>
+    public string Name { get; }
 
     /// <summary>A question: the case's inputs, args and steps, with the case's own id (a string).</summary>
     /// <param name="question">The case; its expected answer, gradients and step values are not sent.</param>
