@@ -26,6 +26,10 @@ public static class FixtureReader
     /// <summary>The manifest's file name in a profile folder.</summary>
     public const string ManifestFileName = "manifest.json";
 
+    /// <summary>The largest a manifest may be, of fixtures or graphs (64 MiB; the recorded ones are under 4 MB); larger
+    /// ones are refused before they are read.</summary>
+    public const int MaxManifestBytes = 64 * 1024 * 1024;
+
     /// <summary>The largest an array file may be (8 MiB); larger files are refused before they are read.</summary>
     public const int MaxArrayFileBytes = 8 * 1024 * 1024;
 
@@ -78,7 +82,7 @@ public static class FixtureReader
             throw new FixtureFormatException(manifestPath, "does not exist: a profile folder holds a manifest", null);
         }
 
-        byte[] manifestBytes = File.ReadAllBytes(manifestPath);
+        byte[] manifestBytes = FolderFiles.ReadCapped(manifestPath, MaxManifestBytes, "a manifest");
         using JsonDocument document = StrictJson.Parse(manifestBytes, manifestPath, "the manifest");
         JsonElement manifest = document.RootElement;
         if (manifest.ValueKind != JsonValueKind.Object)

@@ -53,24 +53,29 @@ internal static class FolderFiles
 
     public static bool IsLowercaseSha256(string digest) => IsLowercaseHex(digest, 64);
 
+    /// <summary>A file's bytes, after checking it is at most <paramref name="maxBytes"/> before reading it, so a huge
+    /// file is refused rather than loaded.</summary>
+    /// <exception cref="FixtureFormatException">It is larger.</exception>
+    public static byte[] ReadCapped(string path, long maxBytes, string what)
+    {
+        long length = new FileInfo(path).Length;
+        return length <= maxBytes
+            ? File.ReadAllBytes(path)
+            : throw new FixtureFormatException(path, string.Create(CultureInfo.InvariantCulture,
+                $"{length} bytes, more than the {maxBytes} ({maxBytes >> 20} MiB) {what} may hold"), null);
+    }
+
     /// <summary>A listed file's bytes, after checking it exists, is at most <paramref name="maxBytes"/> (before reading
-    /// it, so a huge file is refused rather than loaded) and has the listed SHA-256.</summary>
+    /// it) and has the listed SHA-256.</summary>
     /// <exception cref="FixtureFormatException">It is missing, too large, or its digest differs.</exception>
     public static byte[] ReadVerified(string path, string digest, long maxBytes, string what)
     {
-        var info = new FileInfo(path);
-        if (!info.Exists)
+        if (!File.Exists(path))
         {
             throw new FixtureFormatException(path, "is listed in the manifest's files but does not exist", null);
         }
 
-        if (info.Length > maxBytes)
-        {
-            throw new FixtureFormatException(path, string.Create(CultureInfo.InvariantCulture,
-                $"{info.Length} bytes, more than the {maxBytes} (8 MiB) {what} may hold"), null);
-        }
-
-        byte[] data = File.ReadAllBytes(path);
+        byte[] data = ReadCapped(path, maxBytes, what);
         string actual = Convert.ToHexStringLower(SHA256.HashData(data));
         return actual == digest
             ? data

@@ -117,7 +117,8 @@ public static class GraphManifestReader
             throw new FixtureFormatException(manifestPath, "does not exist: a graphs folder holds a manifest", null);
         }
 
-        using JsonDocument document = StrictJson.Parse(File.ReadAllBytes(manifestPath), manifestPath, "the manifest");
+        byte[] manifestBytes = FolderFiles.ReadCapped(manifestPath, FixtureReader.MaxManifestBytes, "a manifest");
+        using JsonDocument document = StrictJson.Parse(manifestBytes, manifestPath, "the manifest");
         var json = new GraphJson(manifestPath);
         JsonElement root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object)
