@@ -9,7 +9,8 @@ namespace CosineParity;
 /// rounded to the compute dtype: <c>xbar = unbroadcast(dc * y)</c>; <c>dr = sum_axis(xbar * t)</c>; through the clamp
 /// a select (<see cref="KerasProfile.ClampPassesGradient"/>: exactly 0 where the clamp holds, whatever <c>dr</c> is),
 /// then <c>RsqrtGrad</c>: <c>ds = -0.5 * (dr * r) * (r * r)</c>, 0 when <c>dr</c> is 0; finally
-/// <c>tbar = xbar * r + ds * (2 * t)</c>.
+/// <c>tbar = xbar * r + ds * (2 * t)</c>. <see cref="DenseBackward"/> runs the same ops in SIMD registers where the
+/// inputs allow; this path stays the reference for every other case (and under <see cref="KernelSwitch"/>).
 /// </summary>
 internal static class CosineBackward
 {
@@ -55,6 +56,17 @@ internal static class CosineBackward
         }
     }
 
+    /// <summary><c>d sum / d s</c> of one row from its rounded sum of squares <paramref name="square"/>, inverse norm
+    /// and unrounded <c>dr</c>: exactly 0 where the clamp holds (whatever <c>dr</c> is) and where <c>dr</c> is 0, else
+    /// <c>RsqrtGrad</c>.</summary>
+    internal static double Slope(KerasProfile profile, Precision precision, double square, double r, double dr)
+    {
+        dr = precision.Round(dr);
+        return !profile.ClampPassesGradient(square, precision) || dr == 0
+            ? 0
+            : precision.Multiply(-0.5, precision.Multiply(precision.Multiply(dr, r), precision.Multiply(r, r)));
+    }
+
     /// <summary>From <c>xbar</c> (in <paramref name="gradient"/>, by offset) to the input's gradient, in place.</summary>
     private static void ThroughNorm<TX>(
         ReadOnlySpan<TX> x, RowLayout layout, in InputReader reader, KerasProfile profile,
@@ -65,18 +77,16 @@ internal static class CosineBackward
         {
             int rowBase = layout.RowOffsets[row];
             double r = inverseNorms[row];
-            double slope = 0;   // d sum / d s, exactly 0 where the clamp holds
-            if (profile.ClampPassesGradient(squares[row], precision))
+            double dr = 0;
+            if (profile.ClampPassesGradient(squares[row], precision))   // else unused: skip the pass
             {
-                double dr = 0;
                 foreach (int offset in layout.ElementOffsets)
                 {
                     dr += precision.Multiply(precision.Round(gradient[rowBase + offset]), reader.Read(x[rowBase + offset]));
                 }
-
-                dr = precision.Round(dr);
-                slope = dr == 0 ? 0 : precision.Multiply(-0.5, precision.Multiply(precision.Multiply(dr, r), precision.Multiply(r, r)));
             }
+
+            double slope = Slope(profile, precision, squares[row], r, dr);
 
             foreach (int offset in layout.ElementOffsets)
             {

@@ -120,6 +120,11 @@ internal static class Evaluation
             lossGradient[i] = -lossGradient[i];
         }
 
+        if (DenseBackward.TryRun(plan.Cosine, profile, plan.Precision, yTrue, yPred, lossGradient, trueGradient, predGradient))
+        {
+            return;
+        }
+
         int trueLength = yTrue.Data.Length, predLength = yPred.Data.Length;
         double[] buffer = ArrayPool<double>.Shared.Rent(trueLength + predLength);
         try

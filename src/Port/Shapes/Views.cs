@@ -37,6 +37,23 @@ internal static class Views
         return true;
     }
 
+    /// <summary>Whether the view's elements sit at their row-major indices (dense, no broadcast or permuted strides).</summary>
+    public static bool IsDense<T>(in ShapedSpan<T> view)
+    {
+        long stride = 1;
+        for (int i = view.Rank - 1; i >= 0; i--)
+        {
+            if (view.Length(i) != 1 && view.Stride(i) != stride)
+            {
+                return false;
+            }
+
+            stride *= view.Length(i);
+        }
+
+        return view.Data.Length == stride;
+    }
+
     /// <summary>Copies the elements in row-major order into <paramref name="destination"/>, as doubles.</summary>
     public static void CopyDense<T>(in ShapedSpan<T> view, Span<double> destination)
     {
