@@ -1,7 +1,7 @@
 using System;
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace CosineParity;
 
@@ -20,99 +20,150 @@ internal static class RowSums<TAcc>
         ReadOnlySpan<TT> t, RowLayout tLayout, ReadOnlySpan<TP> p, RowLayout pLayout, in ElementReader reader,
         Span<double> tt, Span<double> pp, Span<double> tp)
     {
-        int rows = tLayout.RowCount;
-        int length = tLayout.RowLength;
-        bool contiguous = tLayout.IsContiguous && pLayout.IsContiguous;
-        for (int row = 0; row < rows; row++)
+        int rows = tLayout.RowCount, firstScalarRow = 0;
+        if (Widens<TT>(reader.True) && Widens<TP>(reader.Pred))
         {
-            TAcc sumTT = TAcc.Zero, sumPP = TAcc.Zero, sumTP = TAcc.Zero;
-            int tBase = tLayout.RowOffsets[row], pBase = pLayout.RowOffsets[row];
-            if (contiguous && Vectorizes<TT, TP>(reader))
+            if (tLayout.IsContiguous && pLayout.IsContiguous)
             {
-                ThreeVectorized(As<TT>(t.Slice(tBase, length)), As<TP>(p.Slice(pBase, length)), out sumTT, out sumPP, out sumTP);
-            }
-            else if (contiguous)
-            {
-                ReadOnlySpan<TT> tRow = t.Slice(tBase, length);
-                ReadOnlySpan<TP> pRow = p.Slice(pBase, length);
-                for (int k = 0; k < length; k++)
+                for (int row = 0; row < rows; row++)
                 {
-                    TAcc x = reader.True.Load<TT, TAcc>(tRow[k]);
-                    TAcc y = reader.Pred.Load<TP, TAcc>(pRow[k]);
-                    sumTT += x * x;
-                    sumPP += y * y;
-                    sumTP += x * y;
+                    ThreeWide(t.Slice(tLayout.RowOffsets[row], tLayout.RowLength), p.Slice(pLayout.RowOffsets[row], pLayout.RowLength), out tt[row], out pp[row], out tp[row]);
                 }
-            }
-            else
-            {
-                int[] tOffsets = tLayout.ElementOffsets, pOffsets = pLayout.ElementOffsets;
-                for (int k = 0; k < length; k++)
-                {
-                    TAcc x = reader.True.Load<TT, TAcc>(t[tBase + tOffsets[k]]);
-                    TAcc y = reader.Pred.Load<TP, TAcc>(p[pBase + pOffsets[k]]);
-                    sumTT += x * x;
-                    sumPP += y * y;
-                    sumTP += x * y;
-                }
+
+                return;
             }
 
-            tt[row] = double.CreateTruncating(sumTT);
-            pp[row] = double.CreateTruncating(sumPP);
-            tp[row] = double.CreateTruncating(sumTP);
+            if (tLayout.RowsAdjacent && pLayout.RowsAdjacent)
+            {
+                firstScalarRow = ThreeWideColumns(t, tLayout, p, pLayout, tt, pp, tp);
+            }
+        }
+
+        for (int row = firstScalarRow; row < rows; row++)
+        {
+            ThreeScalar(t, tLayout, p, pLayout, reader, row, out tt[row], out pp[row], out tp[row]);
         }
     }
 
-    /// <summary>A span of <typeparamref name="TIn"/> that is <typeparamref name="TAcc"/> (checked by the caller) as one.</summary>
-    private static ReadOnlySpan<TAcc> As<TIn>(ReadOnlySpan<TIn> span) =>
-        MemoryMarshal.CreateReadOnlySpan(ref Unsafe.As<TIn, TAcc>(ref MemoryMarshal.GetReference(span)), span.Length);
+    /// <summary>Whether an input's rows can be summed in SIMD registers: the CPU has 512-bit vectors and the input
+    /// widens to the accumulator exactly into the compute dtype (it is that dtype, or a narrower one it holds).</summary>
+    private static bool Widens<TIn>(in InputReader reader) =>
+        KernelSwitch.Vectorize && Vector512.IsHardwareAccelerated && WideLoad.Supports<TIn, TAcc>()
+        && (!reader.Rounds || (typeof(TIn) != typeof(TAcc) && reader.Precision.DType is KerasDType.Float32 or KerasDType.Float64));
 
-    /// <summary>Whether rows of these inputs can be summed straight from memory in SIMD registers: both already in
-    /// the accumulator type (nothing to round to the compute dtype first).</summary>
-    private static bool Vectorizes<TT, TP>(in ElementReader reader) =>
-        KernelSwitch.Vectorize && Vector.IsHardwareAccelerated && typeof(TT) == typeof(TAcc) && typeof(TP) == typeof(TAcc)
-        && !reader.True.Rounds && !reader.Pred.Rounds;
-
-    /// <summary>The three sums of one dense row with <see cref="Vector{T}"/> (the widest the CPU has), two
-    /// accumulators per sum to keep the multiply-add chains apart, the lanes summed at the end and the tail in
-    /// scalars. Another summation order than the scalar loop's, which the error bound allows.</summary>
-    private static void ThreeVectorized(ReadOnlySpan<TAcc> t, ReadOnlySpan<TAcc> p, out TAcc sumTT, out TAcc sumPP, out TAcc sumTP)
+    /// <summary>The scalar loop of one row, in element order through the reader.</summary>
+    private static void ThreeScalar<TT, TP>(
+        ReadOnlySpan<TT> t, RowLayout tLayout, ReadOnlySpan<TP> p, RowLayout pLayout, in ElementReader reader, int row,
+        out double tt, out double pp, out double tp)
     {
-        int width = Vector<TAcc>.Count, k = 0;
-        Vector<TAcc> tt0 = Vector<TAcc>.Zero, pp0 = tt0, tp0 = tt0, tt1 = tt0, pp1 = tt0, tp1 = tt0;
-        for (; k <= t.Length - (2 * width); k += 2 * width)
+        TAcc sumTT = TAcc.Zero, sumPP = TAcc.Zero, sumTP = TAcc.Zero;
+        int tBase = tLayout.RowOffsets[row], pBase = pLayout.RowOffsets[row];
+        int[] tOffsets = tLayout.ElementOffsets, pOffsets = pLayout.ElementOffsets;
+        for (int k = 0; k < tOffsets.Length; k++)
         {
-            var x0 = new Vector<TAcc>(t[k..]);
-            var y0 = new Vector<TAcc>(p[k..]);
-            var x1 = new Vector<TAcc>(t[(k + width)..]);
-            var y1 = new Vector<TAcc>(p[(k + width)..]);
-            tt0 += x0 * x0;
-            pp0 += y0 * y0;
-            tp0 += x0 * y0;
-            tt1 += x1 * x1;
-            pp1 += y1 * y1;
-            tp1 += x1 * y1;
+            TAcc x = reader.True.Load<TT, TAcc>(t[tBase + tOffsets[k]]);
+            TAcc y = reader.Pred.Load<TP, TAcc>(p[pBase + pOffsets[k]]);
+            sumTT += x * x;
+            sumPP += y * y;
+            sumTP += x * y;
         }
 
-        if (k <= t.Length - width)
+        tt = double.CreateTruncating(sumTT);
+        pp = double.CreateTruncating(sumPP);
+        tp = double.CreateTruncating(sumTP);
+    }
+
+    /// <summary>The three sums of one dense row in 512-bit registers (inputs widened on load), two fused
+    /// multiply-add chains per sum, the lanes summed at the end and the tail in scalars: another summation order
+    /// than the scalar loop's (and one rounding per product-add), which the error bound allows.</summary>
+    private static void ThreeWide<TT, TP>(ReadOnlySpan<TT> t, ReadOnlySpan<TP> p, out double tt, out double pp, out double tp)
+    {
+        ref TT t0 = ref WideLoad.Start(t);
+        ref TP p0 = ref WideLoad.Start(p);
+        nuint width = (nuint)Vector512<TAcc>.Count, length = (nuint)t.Length, k = 0;
+        Vector512<TAcc> tt0 = Vector512<TAcc>.Zero, pp0 = tt0, tp0 = tt0, tt1 = tt0, pp1 = tt0, tp1 = tt0;
+        for (; k + (2 * width) <= length; k += 2 * width)
         {
-            var x0 = new Vector<TAcc>(t[k..]);
-            var y0 = new Vector<TAcc>(p[k..]);
-            tt0 += x0 * x0;
-            pp0 += y0 * y0;
-            tp0 += x0 * y0;
+            Vector512<TAcc> x0 = WideLoad.Load<TT, TAcc>(ref t0, k), y0 = WideLoad.Load<TP, TAcc>(ref p0, k);
+            Vector512<TAcc> x1 = WideLoad.Load<TT, TAcc>(ref t0, k + width), y1 = WideLoad.Load<TP, TAcc>(ref p0, k + width);
+            tt0 = MultiplyAdd(x0, x0, tt0);
+            pp0 = MultiplyAdd(y0, y0, pp0);
+            tp0 = MultiplyAdd(x0, y0, tp0);
+            tt1 = MultiplyAdd(x1, x1, tt1);
+            pp1 = MultiplyAdd(y1, y1, pp1);
+            tp1 = MultiplyAdd(x1, y1, tp1);
+        }
+
+        if (k + width <= length)
+        {
+            Vector512<TAcc> x0 = WideLoad.Load<TT, TAcc>(ref t0, k), y0 = WideLoad.Load<TP, TAcc>(ref p0, k);
+            tt0 = MultiplyAdd(x0, x0, tt0);
+            pp0 = MultiplyAdd(y0, y0, pp0);
+            tp0 = MultiplyAdd(x0, y0, tp0);
             k += width;
         }
 
-        sumTT = Vector.Sum(tt0 + tt1);
-        sumPP = Vector.Sum(pp0 + pp1);
-        sumTP = Vector.Sum(tp0 + tp1);
-        for (; k < t.Length; k++)
+        TAcc sumTT = Vector512.Sum(tt0 + tt1), sumPP = Vector512.Sum(pp0 + pp1), sumTP = Vector512.Sum(tp0 + tp1);
+        for (; k < length; k++)
         {
-            sumTT += t[k] * t[k];
-            sumPP += p[k] * p[k];
-            sumTP += t[k] * p[k];
+            TAcc x = WideLoad.One<TT, TAcc>(ref t0, k), y = WideLoad.One<TP, TAcc>(ref p0, k);
+            sumTT += x * x;
+            sumPP += y * y;
+            sumTP += x * y;
         }
+
+        tt = double.CreateTruncating(sumTT);
+        pp = double.CreateTruncating(sumPP);
+        tp = double.CreateTruncating(sumTP);
+    }
+
+    /// <summary><c>a * b + c</c> with one rounding (the FMA instruction).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<TAcc> MultiplyAdd(Vector512<TAcc> a, Vector512<TAcc> b, Vector512<TAcc> c) =>
+        typeof(TAcc) == typeof(float)
+            ? Vector512.FusedMultiplyAdd(a.As<TAcc, float>(), b.As<TAcc, float>(), c.As<TAcc, float>()).As<float, TAcc>()
+            : Vector512.FusedMultiplyAdd(a.As<TAcc, double>(), b.As<TAcc, double>(), c.As<TAcc, double>()).As<double, TAcc>();
+
+    /// <summary>
+    /// Rows whose starts are adjacent elements (a reduction over a leading axis, such as axis 0 of [256, 512]): one
+    /// vector holds the sums of that many neighbouring rows, and each step down the reduced axis adds one contiguous
+    /// load of them, so every element is read once in memory order. Returns the first row left to the scalar loop
+    /// (the last <c>rows % Count</c>).
+    /// </summary>
+    private static int ThreeWideColumns<TT, TP>(
+        ReadOnlySpan<TT> t, RowLayout tLayout, ReadOnlySpan<TP> p, RowLayout pLayout, Span<double> tt, Span<double> pp, Span<double> tp)
+    {
+        int width = Vector512<TAcc>.Count, rows = tLayout.RowCount, row = 0;
+        if (rows == 0 || tLayout.RowLength == 0)
+        {
+            return 0;
+        }
+
+        ref TT t0 = ref WideLoad.Start(t);
+        ref TP p0 = ref WideLoad.Start(p);
+        int[] tOffsets = tLayout.ElementOffsets, pOffsets = pLayout.ElementOffsets;
+        for (; row + width <= rows; row += width)
+        {
+            nuint tBase = (nuint)(tLayout.RowOffsets[0] + row), pBase = (nuint)(pLayout.RowOffsets[0] + row);
+            Vector512<TAcc> sumTT = Vector512<TAcc>.Zero, sumPP = sumTT, sumTP = sumTT;
+            for (int k = 0; k < tOffsets.Length; k++)
+            {
+                Vector512<TAcc> x = WideLoad.Load<TT, TAcc>(ref t0, tBase + (nuint)tOffsets[k]);
+                Vector512<TAcc> y = WideLoad.Load<TP, TAcc>(ref p0, pBase + (nuint)pOffsets[k]);
+                sumTT = MultiplyAdd(x, x, sumTT);
+                sumPP = MultiplyAdd(y, y, sumPP);
+                sumTP = MultiplyAdd(x, y, sumTP);
+            }
+
+            for (int lane = 0; lane < width; lane++)
+            {
+                tt[row + lane] = double.CreateTruncating(sumTT[lane]);
+                pp[row + lane] = double.CreateTruncating(sumPP[lane]);
+                tp[row + lane] = double.CreateTruncating(sumTP[lane]);
+            }
+        }
+
+        return row;
     }
 
     /// <summary><c>sum(x*x)</c> for every row of one tensor.</summary>
