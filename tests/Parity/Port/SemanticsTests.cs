@@ -500,7 +500,7 @@ public sealed class SemanticsTests
         Assert.Equal(0, Measure(none, t, p, SampleWeight<float>.Scalar(2.5), KerasMask.None, four));
     }
 
-    /// <summary>The kernel's 512-bit paths (16-bit inputs widened, float64, axis 0, an axis list, rows past one
+    /// <summary>The kernel's SIMD paths (16-bit inputs widened, float64, axis 0, an axis list, rows past one
     /// vector) allocate nothing either, on the span-plus-shape overload.</summary>
     [Theory]
     [MemberData(nameof(Profiles))]

@@ -7,7 +7,8 @@ using Xunit;
 namespace CosineParity.Tests.Port;
 
 /// <summary>
-/// The kernel's 512-bit path (<see cref="WideLoad"/>, rows and adjacent-row columns) against its scalar path and a
+/// The kernel's SIMD paths (<see cref="WideLoad"/>, rows and adjacent-row columns) at every width this CPU accelerates
+/// (512, 256, 128 bits, capped by <see cref="KernelSwitch.MaxVectorBits"/>) against its scalar path and a
 /// double reference: every float16 and bfloat16 bit pattern widened, every row length 0..256 of 16-bit and float
 /// inputs in the float32 and float64 compute dtypes, axis-0 layouts of 0..40 columns, NaN and infinities planted.
 /// The bound is <see cref="RowSumsTests"/>'s: <c>gamma(n)</c> of the accumulator (FMA or not, any order) plus the
@@ -28,16 +29,26 @@ public sealed class WideKernelTests
             brains[bits] = BFloat16.FromRawBits((ushort)bits);
         }
 
-        int width = Vector512<float>.Count;
+        Widen<Vector512<float>, Width512<float>>(halves, brains);
+        Widen<Vector256<float>, Width256<float>>(halves, brains);
+        Widen<Vector128<float>, Width128<float>>(halves, brains);
+    }
+
+    private static void Widen<TVec, TWidth>(Half[] halves, BFloat16[] brains)
+        where TVec : struct
+        where TWidth : IVectorWidth<TVec, float>
+    {
+        int width = TWidth.Count;
         for (int start = 0; start < halves.Length; start += width)
         {
-            Vector512<float> half = WideLoad.Load<Half, float>(ref halves[0], (nuint)start);
-            Vector512<float> brain = WideLoad.Load<BFloat16, float>(ref brains[0], (nuint)start);
+            TVec half = WideLoad<TVec, float, TWidth>.Load(ref halves[0], (nuint)start);
+            TVec brain = WideLoad<TVec, float, TWidth>.Load(ref brains[0], (nuint)start);
             for (int lane = 0; lane < width; lane++)
             {
                 float expectedHalf = (float)halves[start + lane], expectedBrain = (float)brains[start + lane];
-                Assert.True(SameFloat(expectedHalf, half[lane]), $"float16 0x{start + lane:X4}: {half[lane]:R}, expected {expectedHalf:R}");
-                Assert.True(SameFloat(expectedBrain, brain[lane]), $"bfloat16 0x{start + lane:X4}: {brain[lane]:R}, expected {expectedBrain:R}");
+                float actualHalf = TWidth.Lane(half, lane), actualBrain = TWidth.Lane(brain, lane);
+                Assert.True(SameFloat(expectedHalf, actualHalf), $"{width}-lane float16 0x{start + lane:X4}: {actualHalf:R}, expected {expectedHalf:R}");
+                Assert.True(SameFloat(expectedBrain, actualBrain), $"{width}-lane bfloat16 0x{start + lane:X4}: {actualBrain:R}, expected {expectedBrain:R}");
             }
         }
     }
@@ -141,8 +152,7 @@ public sealed class WideKernelTests
         var precision = Precision.Of(dtype);
         var reader = new ElementReader(InputReader.For<TIn>(precision), InputReader.For<TIn>(precision));
         int rows = layout.RowCount, n = layout.RowLength;
-        double[] wide = new double[3 * rows], scalar = new double[3 * rows];
-        RowSums<TAcc>.Three<TIn, TIn>(t, layout, p, layout, reader, wide.AsSpan(0, rows), wide.AsSpan(rows, rows), wide.AsSpan(2 * rows, rows));
+        double[] scalar = new double[3 * rows];
         KernelSwitch.Vectorize = false;
         try
         {
@@ -153,6 +163,33 @@ public sealed class WideKernelTests
             KernelSwitch.Vectorize = true;
         }
 
+        foreach (int bits in AcceleratedWidths)
+        {
+            double[] wide = new double[3 * rows];
+            KernelSwitch.MaxVectorBits = bits;
+            try
+            {
+                Assert.Equal(bits, KernelSwitch.VectorBits);
+                RowSums<TAcc>.Three<TIn, TIn>(t, layout, p, layout, reader, wide.AsSpan(0, rows), wide.AsSpan(rows, rows), wide.AsSpan(2 * rows, rows));
+            }
+            finally
+            {
+                KernelSwitch.MaxVectorBits = 512;
+            }
+
+            CheckSums<TIn, TAcc>(t, p, layout, dtype, wide, scalar, bits);
+        }
+    }
+
+    /// <summary>The widths this CPU accelerates, each run by capping <see cref="KernelSwitch.MaxVectorBits"/>.</summary>
+    internal static int[] AcceleratedWidths =>
+        [.. new[] { (512, Vector512.IsHardwareAccelerated), (256, Vector256.IsHardwareAccelerated), (128, Vector128.IsHardwareAccelerated) }
+            .Where(width => width.Item2).Select(width => width.Item1)];
+
+    private static void CheckSums<TIn, TAcc>(TIn[] t, TIn[] p, RowLayout layout, KerasDType dtype, double[] wide, double[] scalar, int bits)
+        where TAcc : unmanaged, System.Numerics.IFloatingPointIeee754<TAcc>
+    {
+        int rows = layout.RowCount, n = layout.RowLength;
         double u = typeof(TAcc) == typeof(float) ? Math.ScaleB(1, -24) : Math.ScaleB(1, -53);
         for (int row = 0; row < rows; row++)
         {
@@ -169,7 +206,7 @@ public sealed class WideKernelTests
                 }
 
                 double actual = wide[(which * rows) + row], expected = scalar[(which * rows) + row];
-                string where = $"{typeof(TIn).Name}->{typeof(TAcc).Name} ({dtype}) row {row} of {rows}, n = {n}, sum {which}";
+                string where = $"{bits}-bit {typeof(TIn).Name}->{typeof(TAcc).Name} ({dtype}) row {row} of {rows}, n = {n}, sum {which}";
                 if (!double.IsFinite(expected))
                 {
                     Assert.True(double.IsNaN(expected) ? double.IsNaN(actual) : actual == expected, $"{where}: SIMD {actual:R}, scalar {expected:R}");
