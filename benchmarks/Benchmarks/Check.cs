@@ -18,6 +18,7 @@ internal static class Check
         {
             ("C loop", workload.CLoop()),
             ("port forward", workload.PortForward()),
+            ("port forward, one thread", workload.PortForwardOneThread()),
             ("port forward+gradients", workload.PortForwardAndGradients()),
             ("TensorPrimitives rows", workload.TensorPrimitivesRows()),
             ("naive scalar", workload.NaiveScalar()),

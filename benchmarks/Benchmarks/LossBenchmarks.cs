@@ -34,6 +34,9 @@ public abstract class LossBenchmarks
     public double PortForward() => _workload!.PortForward();
 
     [Benchmark]
+    public double PortForwardOneThread() => _workload!.PortForwardOneThread();
+
+    [Benchmark]
     public double PortForwardAndGradients() => _workload!.PortForwardAndGradients();
 
     [Benchmark]

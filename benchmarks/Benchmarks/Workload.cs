@@ -36,6 +36,21 @@ internal abstract class Workload : IDisposable
     /// <summary><see cref="CosineSimilarityLoss.Compute{TTrue, TPred, TResult}(ShapedSpan{TTrue}, ShapedSpan{TPred}, SampleWeight{TResult}, KerasMask, Span{TResult}, LossContext)"/> into a buffer.</summary>
     public abstract double PortForward();
 
+    /// <summary><see cref="PortForward"/> with the kernel kept on the calling thread (inputs of 2^20 elements and more
+    /// are otherwise split over two cores), to show what the second core gives.</summary>
+    public double PortForwardOneThread()
+    {
+        KernelSwitch.SplitRows = false;
+        try
+        {
+            return PortForward();
+        }
+        finally
+        {
+            KernelSwitch.SplitRows = true;
+        }
+    }
+
     /// <summary>The span overload of <c>ComputeWithGradients</c>: the value and both gradients into buffers.</summary>
     public abstract double PortForwardAndGradients();
 

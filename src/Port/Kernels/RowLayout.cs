@@ -18,6 +18,12 @@ internal sealed class RowLayout
         {
             IsContiguous &= elementOffsets[k] == k;
         }
+
+        RowsAdjacent = true;
+        for (int row = 1; row < rowOffsets.Length; row++)
+        {
+            RowsAdjacent &= rowOffsets[row] == rowOffsets[0] + row;
+        }
     }
 
     public int[] RowOffsets { get; }
@@ -30,6 +36,10 @@ internal sealed class RowLayout
 
     /// <summary>Every row is one dense run of <see cref="RowLength"/> (at least one) elements, the usual trailing-axis case.</summary>
     public bool IsContiguous { get; }
+
+    /// <summary>Row <c>i</c> starts <c>i</c> elements after row 0 (the rows run along the last dimension of the
+    /// tensor and the reduction is over others, such as axis 0 of a matrix).</summary>
+    public bool RowsAdjacent { get; }
 
     /// <summary>A layout whose "offsets" are row indices: row <c>i</c> of <paramref name="rows"/> rows, every element of it at index <c>i</c>.</summary>
     public static RowLayout RowIndices(int rows, int length)

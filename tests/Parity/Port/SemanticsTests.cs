@@ -500,6 +500,57 @@ public sealed class SemanticsTests
         Assert.Equal(0, Measure(none, t, p, SampleWeight<float>.Scalar(2.5), KerasMask.None, four));
     }
 
+    /// <summary>The kernel's SIMD paths (16-bit inputs widened, float64, axis 0, an axis list, rows past one
+    /// vector) allocate nothing either, on the span-plus-shape overload.</summary>
+    [Theory]
+    [MemberData(nameof(Profiles))]
+    public void RepeatedCallsOfTheWideKernelAllocateNothing(string name)
+    {
+        KerasProfile profile = Profile(name);
+        float[] single = new float[64 * 40];
+        for (int i = 0; i < single.Length; i++)
+        {
+            single[i] = (i % 7) - 3.5f;
+        }
+
+        Half[] half = Array.ConvertAll(single, v => (Half)v);
+        BFloat16[] brain = Array.ConvertAll(single, v => (BFloat16)v);
+        double[] wide = Array.ConvertAll(single, v => (double)v);
+        nint[] matrix = [64, 40], cube = [4, 16, 40];
+        var one = new float[1];
+        var oneDouble = new double[1];
+        var columns = new CosineSimilarityLoss(profile, axis: 0);
+        var leading = new CosineSimilarityLoss(profile, axis: Axes.List(0, 1));
+        var rows = new CosineSimilarityLoss(profile);
+        Assert.Equal(0, MeasureSpans<float, float>(rows, single, matrix, one));
+        Assert.Equal(0, MeasureSpans<float, float>(columns, single, matrix, one));
+        Assert.Equal(0, MeasureSpans<float, float>(leading, single, cube, one));
+        if (name == "keras2")
+        {
+            Assert.Equal(0, MeasureSpans<double, double>(rows, wide, matrix, oneDouble));
+            Assert.Equal(0, MeasureSpans<double, double>(columns, wide, matrix, oneDouble));
+        }
+        else
+        {
+            var inDouble = new CosineSimilarityLoss(profile, axis: 0, dtype: KerasDType.Float64);
+            Assert.Equal(0, MeasureSpans<double, double>(inDouble, wide, matrix, oneDouble));
+            Assert.Equal(0, MeasureSpans<Half, float>(rows, half, matrix, one));
+            Assert.Equal(0, MeasureSpans<BFloat16, float>(columns, brain, matrix, one));
+        }
+    }
+
+    private static long MeasureSpans<TIn, TR>(CosineSimilarityLoss loss, TIn[] data, nint[] shape, TR[] destination)
+    {
+        for (int i = 0; i < 5; i++)
+        {
+            loss.Compute<TIn, TIn, TR>(data, shape, data, shape, destination);
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        loss.Compute<TIn, TIn, TR>(data, shape, data, shape, destination);
+        return GC.GetAllocatedBytesForCurrentThread() - before;
+    }
+
     /// <summary>Bytes allocated on this thread by a call after warm-up calls with the same shapes.</summary>
     private static long Measure(
         CosineSimilarityLoss loss, Tensor<float> t, Tensor<float> p, SampleWeight<float> weight, KerasMask mask, float[] destination)
