@@ -10,27 +10,13 @@ namespace CosineParity;
 /// </summary>
 internal readonly struct Precision
 {
-    private Precision(KerasDType dtype, double unitRoundoff, double smallestNormal)
-    {
-        DType = dtype;
-        UnitRoundoff = unitRoundoff;
-        SmallestNormal = smallestNormal;
-    }
+    private Precision(KerasDType dtype) => DType = dtype;
 
     public KerasDType DType { get; }
 
-    /// <summary>u: half the distance from 1 to the next larger value.</summary>
-    public double UnitRoundoff { get; }
-
-    /// <summary>The smallest positive normal value.</summary>
-    public double SmallestNormal { get; }
-
     public static Precision Of(KerasDType dtype) => dtype switch
     {
-        KerasDType.Float16 => new(dtype, Math.ScaleB(1, -11), Math.ScaleB(1, -14)),
-        KerasDType.BFloat16 => new(dtype, Math.ScaleB(1, -8), Math.ScaleB(1, -126)),
-        KerasDType.Float32 => new(dtype, Math.ScaleB(1, -24), Math.ScaleB(1, -126)),
-        KerasDType.Float64 => new(dtype, Math.ScaleB(1, -53), Math.ScaleB(1, -1022)),
+        KerasDType.Float16 or KerasDType.BFloat16 or KerasDType.Float32 or KerasDType.Float64 => new(dtype),
         _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "not a Keras floating-point dtype"),
     };
 

@@ -23,17 +23,6 @@ internal static class Shape
     /// <summary>TF's spelling in error messages: <c>[2,3]</c>.</summary>
     public static string Format(ReadOnlySpan<int> dims) => "[" + string.Join(",", dims.ToArray()) + "]";
 
-    public static int[] FromLengths(ReadOnlySpan<nint> lengths)
-    {
-        var dims = new int[lengths.Length];
-        for (int i = 0; i < dims.Length; i++)
-        {
-            dims[i] = checked((int)lengths[i]);
-        }
-
-        return dims;
-    }
-
     /// <summary>numpy/TF broadcasting of two shapes (aligned at the end; a dimension of 1 stretches).</summary>
     /// <exception cref="KerasShapeException">A pair of dimensions differs and neither is 1.</exception>
     public static int[] Broadcast(int[] a, int[] b)
