@@ -19,6 +19,9 @@ internal interface IVectorWidth<TVec, TAcc>
 
     static abstract TVec Zero { get; }
 
+    /// <summary>Every lane <paramref name="value"/>.</summary>
+    static abstract TVec Create(TAcc value);
+
     static abstract TVec Add(TVec a, TVec b);
 
     static abstract TVec Multiply(TVec a, TVec b);
@@ -32,6 +35,9 @@ internal interface IVectorWidth<TVec, TAcc>
 
     /// <summary><see cref="Count"/> values from <paramref name="index"/> on, as they are.</summary>
     static abstract TVec Load(ref TAcc source, nuint index);
+
+    /// <summary>Writes the <see cref="Count"/> lanes to <paramref name="destination"/> from <paramref name="index"/> on.</summary>
+    static abstract void Store(TVec v, ref TAcc destination, nuint index);
 
     /// <summary><see cref="Count"/> floats widened to doubles (<typeparamref name="TAcc"/> is double).</summary>
     static abstract TVec LoadWidened(ref float source, nuint index);
@@ -61,6 +67,9 @@ internal readonly struct Width512<TAcc> : IVectorWidth<Vector512<TAcc>, TAcc>
     public static Vector512<TAcc> Zero => Vector512<TAcc>.Zero;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<TAcc> Create(TAcc value) => Vector512.Create(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<TAcc> Add(Vector512<TAcc> a, Vector512<TAcc> b) => a + b;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -80,6 +89,9 @@ internal readonly struct Width512<TAcc> : IVectorWidth<Vector512<TAcc>, TAcc>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<TAcc> Load(ref TAcc source, nuint index) => Vector512.LoadUnsafe(ref source, index);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector512<TAcc> v, ref TAcc destination, nuint index) => v.StoreUnsafe(ref destination, index);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<TAcc> LoadWidened(ref float source, nuint index) =>
@@ -115,6 +127,9 @@ internal readonly struct Width256<TAcc> : IVectorWidth<Vector256<TAcc>, TAcc>
     public static Vector256<TAcc> Zero => Vector256<TAcc>.Zero;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<TAcc> Create(TAcc value) => Vector256.Create(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<TAcc> Add(Vector256<TAcc> a, Vector256<TAcc> b) => a + b;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -134,6 +149,9 @@ internal readonly struct Width256<TAcc> : IVectorWidth<Vector256<TAcc>, TAcc>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<TAcc> Load(ref TAcc source, nuint index) => Vector256.LoadUnsafe(ref source, index);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector256<TAcc> v, ref TAcc destination, nuint index) => v.StoreUnsafe(ref destination, index);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<TAcc> LoadWidened(ref float source, nuint index) =>
@@ -169,6 +187,9 @@ internal readonly struct Width128<TAcc> : IVectorWidth<Vector128<TAcc>, TAcc>
     public static Vector128<TAcc> Zero => Vector128<TAcc>.Zero;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<TAcc> Create(TAcc value) => Vector128.Create(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<TAcc> Add(Vector128<TAcc> a, Vector128<TAcc> b) => a + b;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -188,6 +209,9 @@ internal readonly struct Width128<TAcc> : IVectorWidth<Vector128<TAcc>, TAcc>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<TAcc> Load(ref TAcc source, nuint index) => Vector128.LoadUnsafe(ref source, index);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector128<TAcc> v, ref TAcc destination, nuint index) => v.StoreUnsafe(ref destination, index);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<TAcc> LoadWidened(ref float source, nuint index) =>

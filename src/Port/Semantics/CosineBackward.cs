@@ -9,8 +9,9 @@ namespace CosineParity;
 /// rounded to the compute dtype: <c>xbar = unbroadcast(dc * y)</c>; <c>dr = sum_axis(xbar * t)</c>; through the clamp
 /// a select (<see cref="KerasProfile.ClampPassesGradient"/>: exactly 0 where the clamp holds, whatever <c>dr</c> is),
 /// then <c>RsqrtGrad</c>: <c>ds = -0.5 * (dr * r) * (r * r)</c>, 0 when <c>dr</c> is 0; finally
-/// <c>tbar = xbar * r + ds * (2 * t)</c>. <see cref="DenseBackward"/> runs the same ops in SIMD registers where the
-/// inputs allow; this path stays the reference for every other case (and under <see cref="KernelSwitch"/>).
+/// <c>tbar = xbar * r + ds * (2 * t)</c>. <see cref="FusedBackward"/> (with <see cref="DenseBackward"/> for the rows
+/// outside its fused form) covers the common cases in SIMD registers; this path stays the reference for every other
+/// case (and under <see cref="KernelSwitch"/>).
 /// </summary>
 internal static class CosineBackward
 {

@@ -12,8 +12,20 @@ namespace CosineParity;
 /// </summary>
 internal static class CosineEvaluator
 {
+    /// <summary>The doubles <see cref="Evaluate{TT, TP}(CosinePlan, KerasProfile, Precision, ReadOnlySpan{TT}, ReadOnlySpan{TP}, Span{double}, Span{double})"/>
+    /// keeps of the row sums for the backward pass: <c>sum(t*t)</c>, <c>sum(p*p)</c>, <c>sum(t*p)</c> of every row,
+    /// one block each; none when the cosine is over a broadcast product (no row sums).</summary>
+    public static int RowSumsLength(CosinePlan plan) => plan.Product is null ? 3 * plan.True.RowCount : 0;
+
     public static void Evaluate<TT, TP>(
-        CosinePlan plan, KerasProfile profile, Precision precision, ReadOnlySpan<TT> yTrue, ReadOnlySpan<TP> yPred, Span<double> losses)
+        CosinePlan plan, KerasProfile profile, Precision precision, ReadOnlySpan<TT> yTrue, ReadOnlySpan<TP> yPred, Span<double> losses) =>
+        Evaluate(plan, profile, precision, yTrue, yPred, losses, default);
+
+    /// <summary>The losses, and the row sums into <paramref name="rowSums"/> when it is not empty
+    /// (<see cref="RowSumsLength"/> doubles).</summary>
+    public static void Evaluate<TT, TP>(
+        CosinePlan plan, KerasProfile profile, Precision precision, ReadOnlySpan<TT> yTrue, ReadOnlySpan<TP> yPred, Span<double> losses,
+        Span<double> rowSums)
     {
         var reader = new ElementReader(InputReader.For<TT>(precision), InputReader.For<TP>(precision));
         if (plan.Product is { } product)
@@ -22,23 +34,25 @@ internal static class CosineEvaluator
         }
         else if (precision.DType == KerasDType.Float64)
         {
-            EvaluateRows<TT, TP, double>(plan, profile, reader, yTrue, yPred, losses);
+            EvaluateRows<TT, TP, double>(plan, profile, reader, yTrue, yPred, losses, rowSums);
         }
         else
         {
-            EvaluateRows<TT, TP, float>(plan, profile, reader, yTrue, yPred, losses);
+            EvaluateRows<TT, TP, float>(plan, profile, reader, yTrue, yPred, losses, rowSums);
         }
     }
 
     private static void EvaluateRows<TT, TP, TAcc>(
-        CosinePlan plan, KerasProfile profile, in ElementReader reader, ReadOnlySpan<TT> yTrue, ReadOnlySpan<TP> yPred, Span<double> losses)
+        CosinePlan plan, KerasProfile profile, in ElementReader reader, ReadOnlySpan<TT> yTrue, ReadOnlySpan<TP> yPred, Span<double> losses,
+        Span<double> rowSums)
         where TAcc : unmanaged, System.Numerics.IFloatingPointIeee754<TAcc>
     {
         int rows = plan.True.RowCount;
-        double[] buffer = ArrayPool<double>.Shared.Rent(3 * rows);
+        double[]? buffer = rowSums.IsEmpty ? ArrayPool<double>.Shared.Rent(3 * rows) : null;
         try
         {
-            Span<double> tt = buffer.AsSpan(0, rows), pp = buffer.AsSpan(rows, rows), tp = buffer.AsSpan(2 * rows, rows);
+            Span<double> sums = buffer is null ? rowSums : buffer.AsSpan(0, 3 * rows);
+            Span<double> tt = sums[..rows], pp = sums.Slice(rows, rows), tp = sums.Slice(2 * rows, rows);
             RowSums<TAcc>.Three(yTrue, plan.True, yPred, plan.Pred, reader, tt, pp, tp);
             Precision precision = reader.Pred.Precision;
             double safeScale = FusedScaleLimit(typeof(TAcc) == typeof(double));
@@ -47,8 +61,7 @@ internal static class CosineEvaluator
             {
                 double rt = profile.InverseNorm(precision.Round(tt[row]), precision);
                 double rp = profile.InverseNorm(precision.Round(pp[row]), precision);
-                double scale = rt * rp;
-                double cosine = double.IsFinite(tp[row]) && rt > 0 && rp > 0 && scale <= safeScale && Math.Abs(tp[row]) >= smallestSafeDot
+                double cosine = FusedFormHolds(tp[row], rt, rp, safeScale, smallestSafeDot)
                     ? precision.Round(tp[row] * rt * rp)
                     : FaithfulRow(plan, row, reader, yTrue, rt, yPred, rp);
                 losses[row] = -cosine;
@@ -56,16 +69,25 @@ internal static class CosineEvaluator
         }
         finally
         {
-            ArrayPool<double>.Shared.Return(buffer);
+            if (buffer is not null)
+            {
+                ArrayPool<double>.Shared.Return(buffer);
+            }
         }
     }
+
+    /// <summary>Whether <c>sum(t*p) * r_t * r_p</c> is a faithful evaluation of Keras's normalised dot product for a
+    /// row (the class's guards: finite sum, positive finite inverse norms, a safe scale, a dot product that is not
+    /// dominated by underflowed raw products).</summary>
+    internal static bool FusedFormHolds(double tp, double rt, double rp, double safeScale, double smallestSafeDot) =>
+        double.IsFinite(tp) && rt > 0 && rp > 0 && rt * rp <= safeScale && Math.Abs(tp) >= smallestSafeDot;
 
     /// <summary>
     /// The largest <c>r_t * r_p</c> for which scaling the raw dot product stays within Keras's error bound: each raw
     /// product below the smallest normal loses at most <c>u * tiny</c>, which the scale turns into <c>u * tiny * scale</c>;
     /// at <c>scale &lt;= 1/(8u)</c> that is an eighth of the <c>tiny</c> per term the bound allows any evaluation.
     /// </summary>
-    private static double FusedScaleLimit(bool doubleAccumulator) => doubleAccumulator ? Math.ScaleB(1, 50) : Math.ScaleB(1, 21);
+    internal static double FusedScaleLimit(bool doubleAccumulator) => doubleAccumulator ? Math.ScaleB(1, 50) : Math.ScaleB(1, 21);
 
     /// <summary>
     /// The smallest <c>|sum(t*p)|</c> the fused form may scale: below it, raw products may have underflowed while
@@ -73,7 +95,7 @@ internal static class CosineEvaluator
     /// no longer small against the result's own <c>u * |c|</c>. The bound grants no <c>tiny</c> where a row has a single
     /// non-zero term (fuzz seed 2026120202, case 48213: 3.4 bounds), so such rows take Keras's order.
     /// </summary>
-    private static double SmallestFusedDot(bool doubleAccumulator, int rowLength) =>
+    internal static double SmallestFusedDot(bool doubleAccumulator, int rowLength) =>
         8.0 * rowLength * Math.ScaleB(1, doubleAccumulator ? -1022 : -126);
 
     /// <summary><c>sum((t * r_t) * (p * r_p))</c> of one row, each product rounded to the compute dtype.</summary>

@@ -58,8 +58,8 @@ internal static class Evaluation
         CallPlan plan, KerasProfile profile, in ShapedSpan<TT> yTrue, in ShapedSpan<TP> yPred, in SampleWeight<TR> weight,
         in KerasMask mask, ReadOnlySpan<TR> upstream, Span<TR> value, Span<TT> trueGradient, Span<TP> predGradient)
     {
-        int lossLength = LossLength(plan), scratch = Weighting.ScratchLength(plan, mask);
-        double[] buffer = ArrayPool<double>.Shared.Rent(2 * lossLength + 2 * plan.ResultLength + scratch);
+        int lossLength = LossLength(plan), scratch = Weighting.ScratchLength(plan, mask), sumsLength = CosineEvaluator.RowSumsLength(plan.Cosine);
+        double[] buffer = ArrayPool<double>.Shared.Rent(2 * lossLength + 2 * plan.ResultLength + scratch + sumsLength);
         try
         {
             Span<double> losses = buffer.AsSpan(0, lossLength), result = buffer.AsSpan(lossLength, plan.ResultLength);
@@ -68,7 +68,9 @@ internal static class Evaluation
             // The weight (mask folded in) is a constant of both passes: built once.
             ReadOnlySpan<double> finalWeight = Weighting.FinalWeight(
                 plan, profile, weight, mask, buffer.AsSpan((2 * lossLength) + (2 * plan.ResultLength), scratch));
-            CosineEvaluator.Evaluate(plan.Cosine, profile, plan.Precision, yTrue.Data, yPred.Data, losses);
+            // The forward's row sums are kept for the backward pass, which then needs no reduction of its own.
+            Span<double> rowSums = buffer.AsSpan((2 * lossLength) + (2 * plan.ResultLength) + scratch, sumsLength);
+            CosineEvaluator.Evaluate(plan.Cosine, profile, plan.Precision, yTrue.Data, yPred.Data, losses, rowSums);
             Weighting.Forward(plan, losses, finalWeight, result);
             Store(result, value);
             for (int i = 0; i < upstream.Length; i++)
@@ -77,7 +79,7 @@ internal static class Evaluation
             }
 
             Weighting.Backward(plan, finalWeight, upstreamValues, cosineGradient);
-            Backward(plan, profile, yTrue, yPred, cosineGradient, trueGradient, predGradient);
+            Backward(plan, profile, yTrue, yPred, rowSums, cosineGradient, trueGradient, predGradient);
         }
         finally
         {
@@ -90,18 +92,20 @@ internal static class Evaluation
         CallPlan plan, KerasProfile profile, in ShapedSpan<TT> yTrue, in ShapedSpan<TP> yPred, ReadOnlySpan<TP> upstream,
         Span<TP> value, Span<TT> trueGradient, Span<TP> predGradient)
     {
-        double[] buffer = ArrayPool<double>.Shared.Rent(2 * plan.ResultLength);
+        int sumsLength = CosineEvaluator.RowSumsLength(plan.Cosine);
+        double[] buffer = ArrayPool<double>.Shared.Rent((2 * plan.ResultLength) + sumsLength);
         try
         {
             Span<double> losses = buffer.AsSpan(0, plan.ResultLength), lossGradient = buffer.AsSpan(plan.ResultLength, plan.ResultLength);
-            CosineEvaluator.Evaluate(plan.Cosine, profile, plan.Precision, yTrue.Data, yPred.Data, losses);
+            Span<double> rowSums = buffer.AsSpan(2 * plan.ResultLength, sumsLength);
+            CosineEvaluator.Evaluate(plan.Cosine, profile, plan.Precision, yTrue.Data, yPred.Data, losses, rowSums);
             Store(losses, value);
             for (int i = 0; i < lossGradient.Length; i++)
             {
                 lossGradient[i] = upstream.IsEmpty ? 1 : Element.ToDouble(upstream[i]);
             }
 
-            Backward(plan, profile, yTrue, yPred, lossGradient, trueGradient, predGradient);
+            Backward(plan, profile, yTrue, yPred, rowSums, lossGradient, trueGradient, predGradient);
         }
         finally
         {
@@ -112,15 +116,15 @@ internal static class Evaluation
     /// <summary>From the gradient by the per-sample losses to the inputs' gradients (loss = -cosine), cast to each
     /// input's own type as TF's <c>Cast</c> gradient casts back.</summary>
     private static void Backward<TT, TP>(
-        CallPlan plan, KerasProfile profile, in ShapedSpan<TT> yTrue, in ShapedSpan<TP> yPred, Span<double> lossGradient,
-        Span<TT> trueGradient, Span<TP> predGradient)
+        CallPlan plan, KerasProfile profile, in ShapedSpan<TT> yTrue, in ShapedSpan<TP> yPred, ReadOnlySpan<double> rowSums,
+        Span<double> lossGradient, Span<TT> trueGradient, Span<TP> predGradient)
     {
         for (int i = 0; i < lossGradient.Length; i++)
         {
             lossGradient[i] = -lossGradient[i];
         }
 
-        if (DenseBackward.TryRun(plan.Cosine, profile, plan.Precision, yTrue, yPred, lossGradient, trueGradient, predGradient))
+        if (FusedBackward.TryRun(plan.Cosine, profile, plan.Precision, yTrue, yPred, rowSums, lossGradient, trueGradient, predGradient))
         {
             return;
         }

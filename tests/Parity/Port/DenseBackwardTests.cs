@@ -8,7 +8,8 @@ using Xunit;
 
 namespace CosineParity.Tests.Port;
 
-/// <summary>The SIMD backward pass (<see cref="DenseBackward"/>) and the exact per-op path it replaces, each judged by
+/// <summary>The SIMD backward pass (<see cref="FusedBackward"/>, with <see cref="DenseBackward"/> for the rows outside
+/// its fused form) and the exact per-op path it replaces, each judged by
 /// the exact reference's bound on every row length 0..256 with planted zero, NaN, infinite, clamped and overflowing
 /// rows, and the span overload's allocations.</summary>
 public sealed class DenseBackwardTests

@@ -1,0 +1,172 @@
+using System;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace CosineParity;
+
+/// <summary>
+/// The fused backward pass: with three coefficients per row (<see cref="FusedBackward"/>),
+/// <c>tbar = a * p + bT * t</c> and <c>pbar = a * t + bP * p</c>, so both inputs are read once and both gradients
+/// written once. Inputs of type <c>TIn</c> are widened exactly into <typeparamref name="TAcc"/> on load
+/// (<see cref="WideLoad"/>); each element is one product and one fused multiply-add in <typeparamref name="TAcc"/>, in
+/// vector lanes and in the scalar remainder alike (so its value does not depend on the vector width), then rounded
+/// once to <c>TIn</c> when that is narrower. The gradients have the inputs' layout (dense, same offsets).
+/// </summary>
+/// <typeparam name="TAcc">float or double.</typeparam>
+internal static class GradientPass<TAcc>
+    where TAcc : unmanaged, IFloatingPointIeee754<TAcc>
+{
+    /// <summary>Both gradients of one dense row pair at <paramref name="vectorBits"/> bits (0: scalar).</summary>
+    public static void Row<TIn>(
+        int vectorBits, ReadOnlySpan<TIn> t, ReadOnlySpan<TIn> p, TAcc a, TAcc bT, TAcc bP, Span<TIn> tGradient, Span<TIn> pGradient)
+    {
+        int done = vectorBits switch
+        {
+            512 => WideGradientPass<Vector512<TAcc>, TAcc, Width512<TAcc>>.Row(t, p, a, bT, bP, tGradient, pGradient),
+            256 => WideGradientPass<Vector256<TAcc>, TAcc, Width256<TAcc>>.Row(t, p, a, bT, bP, tGradient, pGradient),
+            128 => WideGradientPass<Vector128<TAcc>, TAcc, Width128<TAcc>>.Row(t, p, a, bT, bP, tGradient, pGradient),
+            _ => 0,
+        };
+        for (int k = done; k < t.Length; k++)
+        {
+            (tGradient[k], pGradient[k]) = Pair(t[k], p[k], a, bT, bP);
+        }
+    }
+
+    /// <summary>
+    /// Both gradients of rows whose starts are adjacent elements (<see cref="RowLayout.RowsAdjacent"/>), the
+    /// coefficients one per row in <paramref name="a"/>, <paramref name="bT"/>, <paramref name="bP"/>: a vector holds
+    /// that many neighbouring rows, so the coefficients are per-lane vectors and each step down the reduced axis is
+    /// one contiguous load and store per input, in memory order.
+    /// </summary>
+    public static void Columns<TIn>(
+        int vectorBits, ReadOnlySpan<TIn> t, RowLayout tLayout, ReadOnlySpan<TIn> p, RowLayout pLayout,
+        ReadOnlySpan<TAcc> a, ReadOnlySpan<TAcc> bT, ReadOnlySpan<TAcc> bP, Span<TIn> tGradient, Span<TIn> pGradient)
+    {
+        int done = vectorBits switch
+        {
+            512 => WideGradientPass<Vector512<TAcc>, TAcc, Width512<TAcc>>.Columns(t, tLayout, p, pLayout, a, bT, bP, tGradient, pGradient),
+            256 => WideGradientPass<Vector256<TAcc>, TAcc, Width256<TAcc>>.Columns(t, tLayout, p, pLayout, a, bT, bP, tGradient, pGradient),
+            128 => WideGradientPass<Vector128<TAcc>, TAcc, Width128<TAcc>>.Columns(t, tLayout, p, pLayout, a, bT, bP, tGradient, pGradient),
+            _ => 0,
+        };
+        for (int row = done; row < tLayout.RowCount; row++)
+        {
+            int tBase = tLayout.RowOffsets[row], pBase = pLayout.RowOffsets[row];
+            for (int k = 0; k < tLayout.RowLength; k++)
+            {
+                int i = tBase + tLayout.ElementOffsets[k], j = pBase + pLayout.ElementOffsets[k];
+                (tGradient[i], pGradient[j]) = Pair(t[i], p[j], a[row], bT[row], bP[row]);
+            }
+        }
+    }
+
+    /// <summary>One element of each gradient, as the lanes compute it: <c>a * other + slope * own</c>, the slope's
+    /// product rounded (TF's <c>ds * (2 t)</c>), then one fused multiply-add, then the store's rounding.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (TIn T, TIn P) Pair<TIn>(TIn t, TIn p, TAcc a, TAcc bT, TAcc bP)
+    {
+        TAcc x = TAcc.CreateTruncating(Element.ToDouble(t)), y = TAcc.CreateTruncating(Element.ToDouble(p));
+        return (Narrow<TIn>(TAcc.FusedMultiplyAdd(a, y, bT * x)), Narrow<TIn>(TAcc.FusedMultiplyAdd(a, x, bP * y)));
+    }
+
+    /// <summary>A value rounded to the input type (exact when that is <typeparamref name="TAcc"/>); from float
+    /// directly for the 16-bit types, which rounds the same value once as the double conversion would.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static TIn Narrow<TIn>(TAcc value)
+    {
+        if (typeof(TIn) == typeof(TAcc))
+        {
+            return Unsafe.As<TAcc, TIn>(ref value);
+        }
+
+        if (typeof(TAcc) == typeof(float) && typeof(TIn) == typeof(Half))
+        {
+            Half half = (Half)Unsafe.As<TAcc, float>(ref value);
+            return Unsafe.As<Half, TIn>(ref half);
+        }
+
+        if (typeof(TAcc) == typeof(float) && typeof(TIn) == typeof(BFloat16))
+        {
+            BFloat16 brain = (BFloat16)Unsafe.As<TAcc, float>(ref value);
+            return Unsafe.As<BFloat16, TIn>(ref brain);
+        }
+
+        return Element.FromDouble<TIn>(double.CreateTruncating(value));
+    }
+}
+
+/// <summary>The SIMD loops of <see cref="GradientPass{TAcc}"/> at one vector width <typeparamref name="TWidth"/>.</summary>
+internal static class WideGradientPass<TVec, TAcc, TWidth>
+    where TVec : struct
+    where TAcc : unmanaged, IFloatingPointIeee754<TAcc>
+    where TWidth : IVectorWidth<TVec, TAcc>
+{
+    /// <summary>The full vectors of one row; returns the first element left to the scalar remainder.</summary>
+    public static int Row<TIn>(ReadOnlySpan<TIn> t, ReadOnlySpan<TIn> p, TAcc a, TAcc bT, TAcc bP, Span<TIn> tGradient, Span<TIn> pGradient)
+    {
+        ref TIn t0 = ref WideLoad.Start(t), p0 = ref WideLoad.Start(p);
+        ref TIn tg0 = ref MemoryMarshal.GetReference(tGradient), pg0 = ref MemoryMarshal.GetReference(pGradient);
+        TVec va = TWidth.Create(a), vbT = TWidth.Create(bT), vbP = TWidth.Create(bP);
+        nuint width = (nuint)TWidth.Count, length = (nuint)t.Length, k = 0;
+        for (; k + width <= length; k += width)
+        {
+            TVec x = WideLoad<TVec, TAcc, TWidth>.Load(ref t0, k), y = WideLoad<TVec, TAcc, TWidth>.Load(ref p0, k);
+            Store(TWidth.MultiplyAdd(va, y, TWidth.Multiply(vbT, x)), ref tg0, k);
+            Store(TWidth.MultiplyAdd(va, x, TWidth.Multiply(vbP, y)), ref pg0, k);
+        }
+
+        return (int)k;
+    }
+
+    /// <summary>The rows of whole vectors (see <see cref="GradientPass{TAcc}.Columns"/>); returns the first row left
+    /// to the scalar loop (the last <c>rows % Count</c>).</summary>
+    public static int Columns<TIn>(
+        ReadOnlySpan<TIn> t, RowLayout tLayout, ReadOnlySpan<TIn> p, RowLayout pLayout,
+        ReadOnlySpan<TAcc> a, ReadOnlySpan<TAcc> bT, ReadOnlySpan<TAcc> bP, Span<TIn> tGradient, Span<TIn> pGradient)
+    {
+        int width = TWidth.Count, rows = tLayout.RowCount, row = 0;
+        if (rows == 0 || tLayout.RowLength == 0)
+        {
+            return rows;
+        }
+
+        ref TIn t0 = ref WideLoad.Start(t), p0 = ref WideLoad.Start(p);
+        ref TIn tg0 = ref MemoryMarshal.GetReference(tGradient), pg0 = ref MemoryMarshal.GetReference(pGradient);
+        ref TAcc a0 = ref MemoryMarshal.GetReference(a), bT0 = ref MemoryMarshal.GetReference(bT), bP0 = ref MemoryMarshal.GetReference(bP);
+        int[] tOffsets = tLayout.ElementOffsets, pOffsets = pLayout.ElementOffsets;
+        for (; row + width <= rows; row += width)
+        {
+            TVec va = TWidth.Load(ref a0, (nuint)row), vbT = TWidth.Load(ref bT0, (nuint)row), vbP = TWidth.Load(ref bP0, (nuint)row);
+            nuint tBase = (nuint)(tLayout.RowOffsets[0] + row), pBase = (nuint)(pLayout.RowOffsets[0] + row);
+            for (int k = 0; k < tOffsets.Length; k++)
+            {
+                nuint i = tBase + (nuint)tOffsets[k], j = pBase + (nuint)pOffsets[k];
+                TVec x = WideLoad<TVec, TAcc, TWidth>.Load(ref t0, i), y = WideLoad<TVec, TAcc, TWidth>.Load(ref p0, j);
+                Store(TWidth.MultiplyAdd(va, y, TWidth.Multiply(vbT, x)), ref tg0, i);
+                Store(TWidth.MultiplyAdd(va, x, TWidth.Multiply(vbP, y)), ref pg0, j);
+            }
+        }
+
+        return row;
+    }
+
+    /// <summary>The lanes at <paramref name="index"/> on: one vector store, or each lane rounded to the narrower
+    /// input type (the 16-bit types and float under a float64 loss).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store<TIn>(TVec v, ref TIn destination, nuint index)
+    {
+        if (typeof(TIn) == typeof(TAcc))
+        {
+            TWidth.Store(v, ref Unsafe.As<TIn, TAcc>(ref destination), index);
+            return;
+        }
+
+        for (int lane = 0; lane < TWidth.Count; lane++)
+        {
+            Unsafe.Add(ref destination, index + (nuint)lane) = GradientPass<TAcc>.Narrow<TIn>(TWidth.Lane(v, lane));
+        }
+    }
+}
