@@ -11,8 +11,13 @@ namespace CosineParity.Tests.Port;
 /// take from the caller), a repeated call must allocate nothing on the calling thread, and calls from several threads
 /// at once must each get their own results.
 /// </summary>
+[Collection(Collection)]
 public sealed class RowPartitionTests
 {
+    /// <summary>The tests that split calls over the one worker run one at a time (some check that the worker, not
+    /// a call running alone because another holds it, computed a half).</summary>
+    public const string Collection = "RowPartition worker";
+
     private const int Rows = 2048, Columns = 1024;   // 2^21 elements per input, above the split threshold
 
     private static readonly nint[] Shape = [Rows, Columns];
