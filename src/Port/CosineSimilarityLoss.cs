@@ -81,8 +81,10 @@ public sealed class CosineSimilarityLoss
                     name = text;
                     break;
                 case "dtype" when profile.TakesDTypeArgument:
-                    dtype = value is string dtypeName ? KerasDTypes.Parse(dtypeName)
-                        : throw new ArgumentException($"dtype must be a dtype name, not {value ?? "None"}", nameof(arguments));
+                    // None is Keras 3's own default (the backend's floatx, float32).
+                    dtype = value is null ? null
+                        : value is string dtypeName ? KerasDTypes.Parse(dtypeName)
+                        : throw new ArgumentException($"dtype must be a dtype name, not {value}", nameof(arguments));
                     break;
                 case "reduction" or "name":
                     throw new ArgumentException($"{key} must be a string, not {value ?? "None"}", nameof(arguments));

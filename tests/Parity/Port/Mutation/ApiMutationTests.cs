@@ -142,6 +142,17 @@ public sealed class ApiMutationTests
         LossGradients<long, double, double> function = CosineSimilarity.ComputeWithGradients(KerasProfile.Keras3, S(new long[] { 1, 0 }, 1, 2), S(Y, 1, 2));
         Assert.Null(function.YTrue);
         Assert.Equal([-1.0, 0], function.YPred!.Values.ToArray());
+
+        // Both inputs integer: the value (cosine 0 here, negated), and no gradient at all.
+        LossGradients<long, long, double> integerBoth = loss.ComputeWithGradients<long, long, double>(S(new long[] { 1, 0 }, 1, 2), S(new long[] { 0, 1 }, 1, 2));
+        Assert.Null(integerBoth.YTrue);
+        Assert.Null(integerBoth.YPred);
+        Assert.Equal(0.0, Math.Abs(integerBoth.Value.Values.ToArray()[0]));
+        LossGradients<long, long, float> integerBothFloat32 = new CosineSimilarityLoss(KerasProfile.Keras3).ComputeWithGradients<long, long, float>(
+            S(new long[] { 1, 0 }, 1, 2), S(new long[] { 1, 0 }, 1, 2));
+        Assert.Null(integerBothFloat32.YTrue);
+        Assert.Null(integerBothFloat32.YPred);
+        Assert.Equal(-1f, integerBothFloat32.Value.Values.ToArray()[0]);
     }
 
     /// <summary>A keyword the constructor takes with a value of the wrong type is an <see cref="ArgumentException"/>
@@ -172,6 +183,18 @@ public sealed class ApiMutationTests
         var error = Assert.Throws<ArgumentException>(() => CosineSimilarityMetric.FromKerasArguments(KerasProfile.Parse(profile), arguments));
         Assert.Equal("arguments", error.ParamName);
         Assert.StartsWith(key + " must be a string, not 5", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Keras 3's <c>CosineSimilarity(dtype=None)</c> is its signature's default (the backend's floatx), so
+    /// the keyword gives the loss built without it; a dtype name still sets it.</summary>
+    [Fact]
+    public void Keras3_dtype_None_is_the_default_dtype()
+    {
+        CosineSimilarityLoss none = CosineSimilarityLoss.FromKerasArguments(KerasProfile.Keras3, new Dictionary<string, object?> { ["dtype"] = null });
+        Assert.Equal(new CosineSimilarityLoss(KerasProfile.Keras3).DType, none.DType);
+        Assert.Null(none.DType);
+        CosineSimilarityLoss named = CosineSimilarityLoss.FromKerasArguments(KerasProfile.Keras3, new Dictionary<string, object?> { ["dtype"] = "float64" });
+        Assert.Equal(KerasDType.Float64, named.DType);
     }
 
     /// <summary><c>CosineSimilarity()</c> with no keywords is named <c>"cosine_similarity"</c>, as Keras's default.</summary>
