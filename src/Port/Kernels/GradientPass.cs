@@ -107,6 +107,11 @@ internal static class WideGradientPass<TVec, TAcc, TWidth>
     /// <summary>The full vectors of one row; returns the first element left to the scalar remainder.</summary>
     public static int Row<TIn>(ReadOnlySpan<TIn> t, ReadOnlySpan<TIn> p, TAcc a, TAcc bT, TAcc bP, Span<TIn> tGradient, Span<TIn> pGradient)
     {
+        if (NarrowStore.Handles<TIn, TAcc>())
+        {
+            return RowThroughFloats(t, p, a, bT, bP, tGradient, pGradient);
+        }
+
         ref TIn t0 = ref WideLoad.Start(t), p0 = ref WideLoad.Start(p);
         ref TIn tg0 = ref MemoryMarshal.GetReference(tGradient), pg0 = ref MemoryMarshal.GetReference(pGradient);
         TVec va = TWidth.Create(a), vbT = TWidth.Create(bT), vbP = TWidth.Create(bP);
@@ -114,11 +119,42 @@ internal static class WideGradientPass<TVec, TAcc, TWidth>
         for (; k + width <= length; k += width)
         {
             TVec x = WideLoad<TVec, TAcc, TWidth>.Load(ref t0, k), y = WideLoad<TVec, TAcc, TWidth>.Load(ref p0, k);
-            Store(TWidth.MultiplyAdd(va, y, TWidth.Multiply(vbT, x)), ref tg0, k);
-            Store(TWidth.MultiplyAdd(va, x, TWidth.Multiply(vbP, y)), ref pg0, k);
+            Store(TWidth.MultiplyAdd(va, y, TWidth.Multiply(vbT, x)), ref tg0, k, default);
+            Store(TWidth.MultiplyAdd(va, x, TWidth.Multiply(vbP, y)), ref pg0, k, default);
         }
 
         return (int)k;
+    }
+
+    /// <summary>
+    /// <see cref="Row"/> for 16-bit inputs: the float lanes go to a stack chunk, which <see cref="NarrowStore"/>
+    /// rounds in vector lanes too (a lane-by-lane scalar rounding costs more than the rest of the pass).
+    /// </summary>
+    [SkipLocalsInit]
+    private static int RowThroughFloats<TIn>(ReadOnlySpan<TIn> t, ReadOnlySpan<TIn> p, TAcc a, TAcc bT, TAcc bP, Span<TIn> tGradient, Span<TIn> pGradient)
+    {
+        const int Chunk = 256;   // a multiple of every width's Count; two chunks stay in L1
+        Span<TAcc> tLanes = stackalloc TAcc[Chunk], pLanes = stackalloc TAcc[Chunk];
+        ref TIn t0 = ref WideLoad.Start(t), p0 = ref WideLoad.Start(p);
+        ref TAcc tl0 = ref MemoryMarshal.GetReference(tLanes), pl0 = ref MemoryMarshal.GetReference(pLanes);
+        TVec va = TWidth.Create(a), vbT = TWidth.Create(bT), vbP = TWidth.Create(bP);
+        int width = TWidth.Count, whole = t.Length - (t.Length % width);
+        for (int start = 0; start < whole; start += Chunk)
+        {
+            int count = Math.Min(Chunk, whole - start);
+            for (int j = 0; j < count; j += width)
+            {
+                nuint k = (nuint)(start + j);
+                TVec x = WideLoad<TVec, TAcc, TWidth>.Load(ref t0, k), y = WideLoad<TVec, TAcc, TWidth>.Load(ref p0, k);
+                TWidth.Store(TWidth.MultiplyAdd(va, y, TWidth.Multiply(vbT, x)), ref tl0, (nuint)j);
+                TWidth.Store(TWidth.MultiplyAdd(va, x, TWidth.Multiply(vbP, y)), ref pl0, (nuint)j);
+            }
+
+            NarrowStore.Round(Floats(tLanes[..count]), tGradient.Slice(start, count));
+            NarrowStore.Round(Floats(pLanes[..count]), pGradient.Slice(start, count));
+        }
+
+        return whole;
     }
 
     /// <summary>The rows of whole vectors (see <see cref="GradientPass{TAcc}.Columns"/>); returns the first row left
@@ -137,6 +173,7 @@ internal static class WideGradientPass<TVec, TAcc, TWidth>
         ref TIn tg0 = ref MemoryMarshal.GetReference(tGradient), pg0 = ref MemoryMarshal.GetReference(pGradient);
         ref TAcc a0 = ref MemoryMarshal.GetReference(a), bT0 = ref MemoryMarshal.GetReference(bT), bP0 = ref MemoryMarshal.GetReference(bP);
         int[] tOffsets = tLayout.ElementOffsets, pOffsets = pLayout.ElementOffsets;
+        Span<TAcc> lanes = stackalloc TAcc[width];   // the 16-bit stores' float lanes
         for (; row + width <= rows; row += width)
         {
             TVec va = TWidth.Load(ref a0, (nuint)row), vbT = TWidth.Load(ref bT0, (nuint)row), vbP = TWidth.Load(ref bP0, (nuint)row);
@@ -145,22 +182,30 @@ internal static class WideGradientPass<TVec, TAcc, TWidth>
             {
                 nuint i = tBase + (nuint)tOffsets[k], j = pBase + (nuint)pOffsets[k];
                 TVec x = WideLoad<TVec, TAcc, TWidth>.Load(ref t0, i), y = WideLoad<TVec, TAcc, TWidth>.Load(ref p0, j);
-                Store(TWidth.MultiplyAdd(va, y, TWidth.Multiply(vbT, x)), ref tg0, i);
-                Store(TWidth.MultiplyAdd(va, x, TWidth.Multiply(vbP, y)), ref pg0, j);
+                Store(TWidth.MultiplyAdd(va, y, TWidth.Multiply(vbT, x)), ref tg0, i, lanes);
+                Store(TWidth.MultiplyAdd(va, x, TWidth.Multiply(vbP, y)), ref pg0, j, lanes);
             }
         }
 
         return row;
     }
 
-    /// <summary>The lanes at <paramref name="index"/> on: one vector store, or each lane rounded to the narrower
-    /// input type (the 16-bit types and float under a float64 loss).</summary>
+    /// <summary>The lanes at <paramref name="index"/> on: one vector store; for the 16-bit types, through
+    /// <paramref name="lanes"/> (Count floats) and <see cref="NarrowStore"/>; for float under a float64 loss, each lane
+    /// rounded.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store<TIn>(TVec v, ref TIn destination, nuint index)
+    private static void Store<TIn>(TVec v, ref TIn destination, nuint index, Span<TAcc> lanes)
     {
         if (typeof(TIn) == typeof(TAcc))
         {
             TWidth.Store(v, ref Unsafe.As<TIn, TAcc>(ref destination), index);
+            return;
+        }
+
+        if (NarrowStore.Handles<TIn, TAcc>())
+        {
+            TWidth.Store(v, ref MemoryMarshal.GetReference(lanes), 0);
+            NarrowStore.Round(Floats(lanes), MemoryMarshal.CreateSpan(ref Unsafe.Add(ref destination, index), TWidth.Count));
             return;
         }
 
@@ -169,4 +214,7 @@ internal static class WideGradientPass<TVec, TAcc, TWidth>
             Unsafe.Add(ref destination, index + (nuint)lane) = GradientPass<TAcc>.Narrow<TIn>(TWidth.Lane(v, lane));
         }
     }
+
+    /// <summary>Lanes of <typeparamref name="TAcc"/> as floats (only called where it is float).</summary>
+    private static ReadOnlySpan<float> Floats(Span<TAcc> lanes) => MemoryMarshal.Cast<TAcc, float>(lanes);
 }

@@ -255,6 +255,10 @@ public sealed class FusedBackwardTests
         Assert.Equal(0, Measure(new CosineSimilarityLoss(KerasProfile.Keras2, axis: 0), tWide, pWide, [300, 64]));
         Half[] tHalf = Array.ConvertAll(t, v => (Half)v), pHalf = Array.ConvertAll(p, v => (Half)v);
         Assert.Equal(0, Measure(new CosineSimilarityLoss(KerasProfile.Keras2, axis: -1), tHalf, pHalf, [64, 300]));
+        Assert.Equal(0, Measure(new CosineSimilarityLoss(KerasProfile.Keras2, axis: 0), tHalf, pHalf, [300, 64]));
+        BFloat16[] tBrain = Array.ConvertAll(t, v => (BFloat16)v), pBrain = Array.ConvertAll(p, v => (BFloat16)v);
+        Assert.Equal(0, Measure(new CosineSimilarityLoss(KerasProfile.Keras2, axis: -1), tBrain, pBrain, [64, 300]));
+        Assert.Equal(0, Measure(new CosineSimilarityLoss(KerasProfile.Keras2, axis: 0), tBrain, pBrain, [300, 64]));
     }
 
     /// <summary>Bytes the calling thread allocates in one gradient call after five warm-up calls.</summary>
