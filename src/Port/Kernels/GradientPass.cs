@@ -119,8 +119,9 @@ internal static class WideGradientPass<TVec, TAcc, TWidth>
         for (; k + width <= length; k += width)
         {
             TVec x = WideLoad<TVec, TAcc, TWidth>.Load(ref t0, k), y = WideLoad<TVec, TAcc, TWidth>.Load(ref p0, k);
-            Store(TWidth.MultiplyAdd(va, y, TWidth.Multiply(vbT, x)), ref tg0, k, default);
-            Store(TWidth.MultiplyAdd(va, x, TWidth.Multiply(vbP, y)), ref pg0, k, default);
+            (TVec tBar, TVec pBar) = Gradients(x, y, va, vbT, vbP);
+            Store(tBar, ref tg0, k, default);
+            Store(pBar, ref pg0, k, default);
         }
 
         return (int)k;
@@ -146,8 +147,9 @@ internal static class WideGradientPass<TVec, TAcc, TWidth>
             {
                 nuint k = (nuint)(start + j);
                 TVec x = WideLoad<TVec, TAcc, TWidth>.Load(ref t0, k), y = WideLoad<TVec, TAcc, TWidth>.Load(ref p0, k);
-                TWidth.Store(TWidth.MultiplyAdd(va, y, TWidth.Multiply(vbT, x)), ref tl0, (nuint)j);
-                TWidth.Store(TWidth.MultiplyAdd(va, x, TWidth.Multiply(vbP, y)), ref pl0, (nuint)j);
+                (TVec tBar, TVec pBar) = Gradients(x, y, va, vbT, vbP);
+                TWidth.Store(tBar, ref tl0, (nuint)j);
+                TWidth.Store(pBar, ref pl0, (nuint)j);
             }
 
             NarrowStore.Round(Floats(tLanes[..count]), tGradient.Slice(start, count));
@@ -182,13 +184,20 @@ internal static class WideGradientPass<TVec, TAcc, TWidth>
             {
                 nuint i = tBase + (nuint)tOffsets[k], j = pBase + (nuint)pOffsets[k];
                 TVec x = WideLoad<TVec, TAcc, TWidth>.Load(ref t0, i), y = WideLoad<TVec, TAcc, TWidth>.Load(ref p0, j);
-                Store(TWidth.MultiplyAdd(va, y, TWidth.Multiply(vbT, x)), ref tg0, i, lanes);
-                Store(TWidth.MultiplyAdd(va, x, TWidth.Multiply(vbP, y)), ref pg0, j, lanes);
+                (TVec tBar, TVec pBar) = Gradients(x, y, va, vbT, vbP);
+                Store(tBar, ref tg0, i, lanes);
+                Store(pBar, ref pg0, j, lanes);
             }
         }
 
         return row;
     }
+
+    /// <summary>Both gradients of one vector of elements, as <see cref="GradientPass{TAcc}"/>'s scalar pair computes
+    /// them: the slope's product rounded, then one fused multiply-add.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (TVec T, TVec P) Gradients(TVec x, TVec y, TVec a, TVec bT, TVec bP) =>
+        (TWidth.MultiplyAdd(a, y, TWidth.Multiply(bT, x)), TWidth.MultiplyAdd(a, x, TWidth.Multiply(bP, y)));
 
     /// <summary>The lanes at <paramref name="index"/> on: one vector store; for the 16-bit types, through
     /// <paramref name="lanes"/> (Count floats) and <see cref="NarrowStore"/>; for float under a float64 loss, each lane
