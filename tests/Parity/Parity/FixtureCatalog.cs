@@ -22,6 +22,9 @@ public static class FixtureCatalog
 
     private static readonly Lazy<IReadOnlyList<ParityCase>> Sampled = new(() => Sample(ById.Value.Values, SampleStep()));
 
+    /// <summary>Whether <c>PARITY_FIXTURE_SAMPLE</c> asks for a sample (a step above 1): a mutation run.</summary>
+    public static bool IsSampled => SampleStep() > 1;
+
     public static IEnumerable<ParityCase> All => Sampled.Value;
 
     public static ParityCase Case(string id) => ById.Value[id];

@@ -51,7 +51,7 @@ public sealed class DenseBackwardTests
         KernelSwitch.Vectorize = vectorize;
         try
         {
-            for (int n = 0; n <= 256; n++)
+            foreach (int n in RowLengths.All)
             {
                 string? failure = Judge<T>(profile, n);
                 if (failure is not null)
