@@ -18,21 +18,42 @@ namespace CosineParity;
 internal static class GradientPass<TAcc>
     where TAcc : unmanaged, IFloatingPointIeee754<TAcc>
 {
-    /// <summary>Both gradients of one dense row pair at <paramref name="vectorBits"/> bits (0: scalar).</summary>
+    /// <summary>
+    /// Both gradients of one dense row pair at <paramref name="vectorBits"/> bits (0: scalar). The elements before
+    /// the first vector-aligned address of <paramref name="tGradient"/> take the scalar pair, so that the vector
+    /// stores do not straddle cache lines (a split store costs about twice an aligned one, and the pass is bound by
+    /// its two stores): the same values, as the scalar pair computes every element as the lanes do.
+    /// </summary>
     public static void Row<TIn>(
         int vectorBits, ReadOnlySpan<TIn> t, ReadOnlySpan<TIn> p, TAcc a, TAcc bT, TAcc bP, Span<TIn> tGradient, Span<TIn> pGradient)
     {
-        int done = vectorBits switch
+        int head = vectorBits == 0 ? 0 : Math.Min(t.Length, ElementsBeforeAlignment(tGradient, vectorBits / 8 / Unsafe.SizeOf<TAcc>()));
+        for (int k = 0; k < head; k++)
         {
-            512 => WideGradientPass<Vector512<TAcc>, TAcc, Width512<TAcc>>.Row(t, p, a, bT, bP, tGradient, pGradient),
-            256 => WideGradientPass<Vector256<TAcc>, TAcc, Width256<TAcc>>.Row(t, p, a, bT, bP, tGradient, pGradient),
-            128 => WideGradientPass<Vector128<TAcc>, TAcc, Width128<TAcc>>.Row(t, p, a, bT, bP, tGradient, pGradient),
+            (tGradient[k], pGradient[k]) = Pair(t[k], p[k], a, bT, bP);
+        }
+
+        int done = head + vectorBits switch
+        {
+            512 => WideGradientPass<Vector512<TAcc>, TAcc, Width512<TAcc>>.Row(t[head..], p[head..], a, bT, bP, tGradient[head..], pGradient[head..]),
+            256 => WideGradientPass<Vector256<TAcc>, TAcc, Width256<TAcc>>.Row(t[head..], p[head..], a, bT, bP, tGradient[head..], pGradient[head..]),
+            128 => WideGradientPass<Vector128<TAcc>, TAcc, Width128<TAcc>>.Row(t[head..], p[head..], a, bT, bP, tGradient[head..], pGradient[head..]),
             _ => 0,
         };
         for (int k = done; k < t.Length; k++)
         {
             (tGradient[k], pGradient[k]) = Pair(t[k], p[k], a, bT, bP);
         }
+    }
+
+    /// <summary>How many elements precede the first one of <paramref name="span"/> whose address is a multiple of a
+    /// vector store of <paramref name="lanes"/> elements (0 when the span's elements are not naturally aligned). The
+    /// address is read unpinned: should the GC move the array, only the speed changes, never a value.</summary>
+    private static unsafe int ElementsBeforeAlignment<TIn>(Span<TIn> span, int lanes)
+    {
+        nuint address = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(span));
+        nuint size = (nuint)Unsafe.SizeOf<TIn>(), bytes = (nuint)lanes * size;
+        return address % size != 0 ? 0 : (int)((bytes - (address % bytes)) % bytes / size);
     }
 
     /// <summary>

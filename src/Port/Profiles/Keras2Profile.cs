@@ -118,7 +118,7 @@ internal sealed class Keras2Profile : KerasProfile
 
     // _MaximumGrad: greater_equal(s, eps) selects the branch, so a tie goes through. The fixtures at the threshold
     // (keras2/special/clamp/000009, tag at-clamp) hold such gradients as branches; GradientTests pins the tie.
-    internal override bool ClampPassesGradient(double squareSum, Precision precision) => squareSum >= precision.Round(1e-12);
+    internal override bool ClampPassesGradient(double squareSum, double inverseNorm, Precision precision) => squareSum >= precision.Round(1e-12);
 
     // compute_weighted_loss runs tf.convert_to_tensor first: a Python float becomes float32 before the cast to the
     // loss dtype (2.175 weighs float64 losses by 2.1749999523162842); a Python int is exact.

@@ -92,8 +92,10 @@ internal sealed class Keras3Profile : KerasProfile
     // _MinimumGrad: less_equal(rsqrt(s), cap) selects the branch; a zero vector (rsqrt = inf) is held by the cap,
     // except in float16, whose cap is inf itself (keras3/special/zero-rows/000000; keras3/special/clamp/000009, tag
     // at-clamp, holds the threshold as a branch; GradientTests pins the select and the zero-gradient rule).
-    internal override bool ClampPassesGradient(double squareSum, Precision precision) =>
-        precision.Round(1 / Math.Sqrt(squareSum)) <= precision.Round(1.0 / 1e-7);
+    // The inverse norm is min(rsqrt(s), cap): below the cap it is rsqrt(s) itself; at the cap rsqrt(s) may be above
+    // it (held) or equal (a tie, which passes), so only then is rsqrt(s) computed again.
+    internal override bool ClampPassesGradient(double squareSum, double inverseNorm, Precision precision) =>
+        inverseNorm < precision.Round(1.0 / 1e-7) || precision.Round(1 / Math.Sqrt(squareSum)) <= precision.Round(1.0 / 1e-7);
 
     internal override double ScalarWeight(double value, bool isInteger, Precision precision) => precision.Round(value);
 

@@ -99,9 +99,11 @@ public abstract class KerasProfile
     /// Whether TF's gradient reaches the sum of squares through the clamp: Keras 2's <c>maximum(s, eps)</c> sends it to
     /// <c>s</c> where <c>s &gt;= eps</c>, Keras 3's <c>minimum(rsqrt(s), cap)</c> to <c>rsqrt(s)</c> where
     /// <c>rsqrt(s) &lt;= cap</c> (TF's <c>_MaximumMinimumGrad</c>: ties go through; a NaN does not). Elsewhere the
-    /// gradient through the norm is a select's exact 0.
+    /// gradient through the norm is a select's exact 0. <paramref name="inverseNorm"/> is
+    /// <see cref="InverseNorm"/> of <paramref name="squareSum"/>, which the caller has: it decides most rows
+    /// without a second square root.
     /// </summary>
-    internal abstract bool ClampPassesGradient(double squareSum, Precision precision);
+    internal abstract bool ClampPassesGradient(double squareSum, double inverseNorm, Precision precision);
 
     /// <summary>A Python number passed as <c>sample_weight</c>, converted as this generation converts it.</summary>
     internal abstract double ScalarWeight(double value, bool isInteger, Precision precision);

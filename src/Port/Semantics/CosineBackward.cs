@@ -63,7 +63,7 @@ internal static class CosineBackward
     internal static double Slope(KerasProfile profile, Precision precision, double square, double r, double dr)
     {
         dr = precision.Round(dr);
-        return !profile.ClampPassesGradient(square, precision) || dr == 0
+        return !profile.ClampPassesGradient(square, r, precision) || dr == 0
             ? 0
             : precision.Multiply(-0.5, precision.Multiply(precision.Multiply(dr, r), precision.Multiply(r, r)));
     }
@@ -79,7 +79,7 @@ internal static class CosineBackward
             int rowBase = layout.RowOffsets[row];
             double r = inverseNorms[row];
             double dr = 0;
-            if (profile.ClampPassesGradient(squares[row], precision))   // else unused: skip the pass
+            if (profile.ClampPassesGradient(squares[row], r, precision))   // else unused: skip the pass
             {
                 foreach (int offset in layout.ElementOffsets)
                 {

@@ -13,15 +13,17 @@ namespace CosineParity;
 internal static class CosineEvaluator
 {
     /// <summary>The doubles <see cref="Evaluate{TT, TP}(CosinePlan, KerasProfile, Precision, ReadOnlySpan{TT}, ReadOnlySpan{TP}, Span{double}, Span{double})"/>
-    /// keeps of the row sums for the backward pass: <c>sum(t*t)</c>, <c>sum(p*p)</c>, <c>sum(t*p)</c> of every row,
-    /// one block each; none when the cosine is over a broadcast product (no row sums).</summary>
-    public static int RowSumsLength(CosinePlan plan) => plan.Product is null ? 3 * plan.True.RowCount : 0;
+    /// keeps of the rows for the backward pass: <c>sum(t*t)</c>, <c>sum(p*p)</c>, <c>sum(t*p)</c> and the two inverse
+    /// norms <c>r_t</c>, <c>r_p</c> (<see cref="KerasProfile.InverseNorm"/>) of every row, one block each (the
+    /// backward needs no square root of its own); none when the cosine is over a broadcast product (no row
+    /// sums).</summary>
+    public static int RowSumsLength(CosinePlan plan) => plan.Product is null ? 5 * plan.True.RowCount : 0;
 
     public static void Evaluate<TT, TP>(
         CosinePlan plan, KerasProfile profile, Precision precision, ReadOnlySpan<TT> yTrue, ReadOnlySpan<TP> yPred, Span<double> losses) =>
         Evaluate(plan, profile, precision, yTrue, yPred, losses, default);
 
-    /// <summary>The losses, and the row sums into <paramref name="rowSums"/> when it is not empty
+    /// <summary>The losses, and the row sums and inverse norms into <paramref name="rowSums"/> when it is not empty
     /// (<see cref="RowSumsLength"/> doubles).</summary>
     public static void Evaluate<TT, TP>(
         CosinePlan plan, KerasProfile profile, Precision precision, ReadOnlySpan<TT> yTrue, ReadOnlySpan<TP> yPred, Span<double> losses,
@@ -61,6 +63,12 @@ internal static class CosineEvaluator
             {
                 double rt = profile.InverseNorm(precision.Round(tt[row]), precision);
                 double rp = profile.InverseNorm(precision.Round(pp[row]), precision);
+                if (buffer is null)
+                {
+                    rowSums[(3 * rows) + row] = rt;
+                    rowSums[(4 * rows) + row] = rp;
+                }
+
                 double cosine = FusedFormHolds(tp[row], rt, rp, safeScale, smallestSafeDot)
                     ? precision.Round(tp[row] * rt * rp)
                     : FaithfulRow(plan, row, reader, yTrue, rt, yPred, rp);

@@ -7,7 +7,7 @@ using System.Runtime.InteropServices;
 namespace CosineParity;
 
 /// <summary>
-/// The backward pass from the forward's row sums (<see cref="CosineEvaluator.RowSumsLength"/>): with
+/// The backward pass from the forward's row sums and inverse norms (<see cref="CosineEvaluator.RowSumsLength"/>): with
 /// <c>xbar = dc * p * r_p</c>, <c>dr_t = sum(xbar * t) = dc * r_p * sum(t*p)</c> (and <c>dr_p = dc * r_t * sum(t*p)</c>),
 /// so every gradient element is a two-term linear combination, <c>tbar = (dc r_t r_p) * p + 2 ds_t * t</c> and
 /// <c>pbar = (dc r_t r_p) * t + 2 ds_p * p</c>, with <c>ds = </c><see cref="CosineBackward.Slope"/> (the clamp's select
@@ -133,7 +133,8 @@ internal static class FusedBackward
         FusedLimits limits = FusedLimits.For(precision, rowLength);
         for (int row = 0; row < rows; row++)
         {
-            if (RowCoefficients(profile, precision, limits, rowSums[row], rowSums[rows + row], rowSums[(2 * rows) + row], dc[row], out double coefficient, out double slopeT, out double slopeP))
+            var sums = new RowStatistics(rowSums[row], rowSums[rows + row], rowSums[(2 * rows) + row], rowSums[(3 * rows) + row], rowSums[(4 * rows) + row]);
+            if (RowCoefficients(profile, precision, limits, sums, dc[row], out double coefficient, out double slopeT, out double slopeP))
             {
                 a[row] = T.CreateTruncating(coefficient);
                 bT[row] = T.CreateTruncating(slopeT);
@@ -159,12 +160,12 @@ internal static class FusedBackward
     /// <c>ds * (2 t)</c> is 0).
     /// </summary>
     internal static bool RowCoefficients(
-        KerasProfile profile, Precision precision, in FusedLimits limits, double tt, double pp, double tp, double dc,
+        KerasProfile profile, Precision precision, in FusedLimits limits, in RowStatistics sums, double dc,
         out double a, out double bT, out double bP)
     {
         a = bT = bP = 0;
-        double st = precision.Round(tt), sp = precision.Round(pp);
-        double rt = profile.InverseNorm(st, precision), rp = profile.InverseNorm(sp, precision);
+        double st = precision.Round(sums.SquaresT), sp = precision.Round(sums.SquaresP), tp = sums.Dot;
+        double rt = sums.InverseNormT, rp = sums.InverseNormP;
         if (!CosineEvaluator.FusedFormHolds(tp, rt, rp, limits.SafeScale, limits.SmallestSafeDot) || !double.IsFinite(dc))
         {
             return false;
@@ -227,3 +228,7 @@ internal readonly record struct FusedLimits(double SafeScale, double SmallestSaf
             Math.ScaleB(1, isDouble ? -1022 : -126), largest);
     }
 }
+
+/// <summary>One row as the forward left it: its unrounded sums <c>sum(t*t)</c>, <c>sum(p*p)</c>, <c>sum(t*p)</c> and
+/// its inverse norms (<see cref="KerasProfile.InverseNorm"/> of the rounded sums of squares).</summary>
+internal readonly record struct RowStatistics(double SquaresT, double SquaresP, double Dot, double InverseNormT, double InverseNormP);

@@ -82,7 +82,7 @@ public sealed class FusedBackwardTests
         var limits = new FusedLimits(
             CosineEvaluator.FusedScaleLimit(false), CosineEvaluator.SmallestFusedDot(false, 4), Math.ScaleB(1, -126), float.MaxValue);
         bool Holds(double tt, double pp, double tp, double dc) =>
-            FusedBackward.RowCoefficients(kerasProfile, single, limits, tt, pp, tp, dc, out _, out _, out _);
+            Coefficients(kerasProfile, single, limits, tt, pp, tp, dc, out _, out _, out _);
 
         // The forward's dot-product floor.
         Assert.True(Holds(1, 1, limits.SmallestSafeDot, -1));
@@ -97,7 +97,7 @@ public sealed class FusedBackwardTests
         Assert.False(Holds(1, 1, 0.5, double.NaN));
         Assert.False(Holds(1, 1, 0.5, double.NegativeInfinity));
         // dc = 0: exact zeros.
-        Assert.True(FusedBackward.RowCoefficients(kerasProfile, single, limits, 1, 1, 0.5, 0, out double a, out double bT, out double bP));
+        Assert.True(Coefficients(kerasProfile, single, limits, 1, 1, 0.5, 0, out double a, out double bT, out double bP));
         Assert.Equal((0.0, 0.0, 0.0), (a, bT, bP));
         // a = dc r_t r_p must be normal: 2^-126 passes, 2^-127 does not.
         Assert.True(Holds(1, 1, 0.5, Math.ScaleB(1, -126)));
@@ -110,8 +110,8 @@ public sealed class FusedBackwardTests
         var wide = Precision.Of(KerasDType.Float64);
         var wideLimits = new FusedLimits(
             CosineEvaluator.FusedScaleLimit(true), CosineEvaluator.SmallestFusedDot(true, 4), Math.ScaleB(1, -1022), double.MaxValue);
-        Assert.True(FusedBackward.RowCoefficients(kerasProfile, wide, wideLimits, 1, 1, 0.5, Math.ScaleB(1, -899), out _, out _, out _));
-        Assert.False(FusedBackward.RowCoefficients(kerasProfile, wide, wideLimits, 1, 1, 0.5, Math.ScaleB(1, -901), out _, out _, out _));
+        Assert.True(Coefficients(kerasProfile, wide, wideLimits, 1, 1, 0.5, Math.ScaleB(1, -899), out _, out _, out _));
+        Assert.False(Coefficients(kerasProfile, wide, wideLimits, 1, 1, 0.5, Math.ScaleB(1, -901), out _, out _, out _));
     }
 
     /// <summary>Rows the guards reject (here: a zero row, and one whose products underflow) get exactly what
@@ -152,7 +152,7 @@ public sealed class FusedBackwardTests
         var rejected = new List<int>();
         for (int row = 0; row < Rows; row++)
         {
-            if (FusedBackward.RowCoefficients(kerasProfile, precision, limits, sums[row], sums[Rows + row], sums[(2 * Rows) + row], -1, out double ra, out double rbT, out double rbP))
+            if (Coefficients(kerasProfile, precision, limits, sums[row], sums[Rows + row], sums[(2 * Rows) + row], -1, out double ra, out double rbT, out double rbP))
             {
                 (a[row], bT[row], bP[row]) = ((float)ra, (float)rbT, (float)rbP);
                 if (!columns)
@@ -202,7 +202,7 @@ public sealed class FusedBackwardTests
         T[] tExpected = new T[t.Length], pExpected = new T[p.Length];
         for (int row = 0; row < Rows; row++)
         {
-            Assert.True(FusedBackward.RowCoefficients(profile, precision, limits, sums[row], sums[Rows + row], sums[(2 * Rows) + row], -1, out double a, out double bT, out double bP));
+            Assert.True(Coefficients(profile, precision, limits, sums[row], sums[Rows + row], sums[(2 * Rows) + row], -1, out double a, out double bT, out double bP));
             GradientPass<float>.Row<T>(KernelSwitch.VectorBits, t.AsSpan(row * n, n), p.AsSpan(row * n, n), (float)a, (float)bT, (float)bP, tExpected.AsSpan(row * n, n), pExpected.AsSpan(row * n, n));
         }
 
@@ -408,6 +408,16 @@ public sealed class FusedBackwardTests
         p[At(2, n / 2)] = Element.FromDouble<T>(double.NaN);
         t[At(3, n / 3)] = Element.FromDouble<T>(double.PositiveInfinity);
     }
+
+    /// <summary><see cref="FusedBackward.RowCoefficients"/> of one row's sums with the inverse norms the forward gives
+    /// them (<see cref="CosineEvaluator.RowSumsLength"/>).</summary>
+    private static bool Coefficients(
+        KerasProfile profile, Precision precision, in FusedLimits limits, double tt, double pp, double tp, double dc,
+        out double a, out double bT, out double bP) =>
+        FusedBackward.RowCoefficients(
+            profile, precision, limits,
+            new RowStatistics(tt, pp, tp, profile.InverseNorm(precision.Round(tt), precision), profile.InverseNorm(precision.Round(pp), precision)),
+            dc, out a, out bT, out bP);
 
     private static KerasProfile Profile(string name) => name == Profiles.Keras2 ? KerasProfile.Keras2 : KerasProfile.Keras3;
 
