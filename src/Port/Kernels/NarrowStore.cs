@@ -15,6 +15,7 @@ namespace CosineParity;
 internal static class NarrowStore
 {
     /// <summary>Whether <typeparamref name="TIn"/> is stored through here from float lanes.</summary>
+    // Stryker disable once Equality,Logical : equivalent: a type it does not handle takes the per-lane scalar casts, the same bits
     public static bool Handles<TIn, TAcc>() =>
         typeof(TAcc) == typeof(float) && (typeof(TIn) == typeof(Half) || typeof(TIn) == typeof(BFloat16));
 

@@ -34,6 +34,7 @@ internal static unsafe class RowPartition
     internal static bool WorkerStarted => Volatile.Read(ref s_worker) is not null;
 
     /// <summary>Whether a dense row sum over <paramref name="elements"/> elements per input is split.</summary>
+    // Stryker disable once Equality : equivalent on every machine of two or more cores; only a one-core machine would split
     public static bool Splits(long elements) => elements >= MinimumElements && KernelSwitch.SplitRows && Environment.ProcessorCount > 1;
 
     /// <summary>The three sums of every dense row, the rows split in halves over this thread and the worker.</summary>

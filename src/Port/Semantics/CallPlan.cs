@@ -32,7 +32,9 @@ internal sealed class CallPlan
         Cosine = cosine;
         Weighting = weighting;
         ResultDims = weighting?.ResultDims ?? cosine.LossDims;
+        // Stryker disable once Checked : equivalent: RowLayout or BroadcastPlan counted these dims (checked) before this line
         ResultLength = checked((int)Shape.Size(ResultDims));
+        // Stryker disable once Checked,Conditional : equivalent: a tensor's count is its span's length; the None/scalar scratch is unread
         WeightLength = weight is { } w ? checked((int)Shape.Size(w.Dims)) : weightKind == WeightKind.None ? 0 : 1;
     }
 
@@ -61,6 +63,7 @@ internal sealed class CallPlan
         var precision = Precision.Of(profile.LossDType<TT, TP>(dtype));
         RequireResultType<TR>(precision, "the loss");
         Operand t = Views.Operand(yTrue), p = Views.Operand(yPred);
+        // Stryker disable once Conditional : equivalent: only the scratch length changes, and no weight kind but a tensor reads it
         Operand? w = weight.Kind == WeightKind.Tensor ? Views.Operand(weight.TensorValue) : null;
         Operand? m = mask.IsPresent ? Views.Operand(mask.Values) : null;
         var cosine = CosinePlan.Create(profile, t, p, axes, forLoss: true, context.InputKind);
@@ -79,6 +82,7 @@ internal sealed class CallPlan
         Element.RequireInput<TT>("y_true");
         Element.RequireInput<TP>("y_pred");
         var precision = Precision.Of(profile.FunctionDType<TT, TP>());
+        // Stryker disable once Statement,String : equivalent: the function's only caller passes TR = TP, its FunctionDType
         RequireResultType<TR>(precision, "the function");
         Operand t = Views.Operand(yTrue), p = Views.Operand(yPred);
         var cosine = CosinePlan.Create(profile, t, p, axes, forLoss: false, InputKind.Tensor);

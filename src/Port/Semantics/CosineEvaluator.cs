@@ -17,6 +17,7 @@ internal static class CosineEvaluator
     /// norms <c>r_t</c>, <c>r_p</c> (<see cref="KerasProfile.InverseNorm"/>) of every row, one block each (the
     /// backward needs no square root of its own); none when the cosine is over a broadcast product (no row
     /// sums).</summary>
+    // Stryker disable once Conditional : equivalent: a broadcast product's evaluation never writes row sums, and FusedBackward rejects a product first
     public static int RowSumsLength(CosinePlan plan) => plan.Product is null ? 5 * plan.True.RowCount : 0;
 
     public static void Evaluate<TT, TP>(

@@ -30,6 +30,7 @@ internal static class MetricUpdate
         };
         MetricWeightingPlan plan = profile.PlanMetricUpdate(cosine.LossDims, weightDims);
 
+        // Stryker disable once Checked : equivalent: CosinePlan counted these loss rows in an int (checked) already
         var values = new double[checked((int)Shape.Size(cosine.LossDims))];
         CosineEvaluator.Evaluate(cosine, profile, cosinePrecision, yTrue.Data, yPred.Data, values);
         for (int i = 0; i < values.Length; i++)
@@ -70,6 +71,7 @@ internal static class MetricUpdate
             return [profile.ScalarWeight(weight.ScalarValue, weight.Kind == WeightKind.PythonInt, metric)];
         }
 
+        // Stryker disable once Checked : equivalent: a weight tensor's element count is its span's length, an int
         var values = new double[checked((int)weight.TensorValue.ElementCount)];
         Views.CopyDense(weight.TensorValue, values);
         return values;
@@ -80,12 +82,14 @@ internal static class MetricUpdate
     /// not below the rank.</summary>
     private static (double[] Values, int[] Dims) MeanFrom(double[] values, int[] dims, int? first, Precision precision)
     {
+        // Stryker disable once Equality : equivalent: at from == rank the mean is over no dimensions (each value over 1)
         if (first is not int from || from >= dims.Length)
         {
             return (values, dims);
         }
 
         int rows = checked((int)Shape.Size(dims.AsSpan(0, from)));
+        // Stryker disable once Checked : equivalent: a sub-product of dims whose whole product is the values array's length
         int length = checked((int)Shape.Size(dims.AsSpan(from)));
         var means = new double[rows];
         for (int row = 0; row < rows; row++)

@@ -124,8 +124,14 @@ public sealed class FusedBackwardTests
     [InlineData(Profiles.Keras3, true)]
     public void Each_row_gets_the_fused_pass_or_where_rejected_the_three_pass_row_bit_for_bit(string profile, bool columns)
     {
+        // 70, and the shortest row the three-pass row takes (one Vector<float>: DenseBackward.Fits).
+        FusedOrThreePass(profile, columns, 70);
+        FusedOrThreePass(profile, columns, Vector<float>.Count);
+    }
+
+    private static void FusedOrThreePass(string profile, bool columns, int n)
+    {
         KerasProfile kerasProfile = Profile(profile);
-        const int n = 70;
         float[] t = Values<float>(Rows * n, 1), p = Values<float>(Rows * n, 2);
         if (!columns)
         {
@@ -185,6 +191,43 @@ public sealed class FusedBackwardTests
     {
         SixteenBitRows<Half>(KerasProfile.Keras2, Precision.Of(KerasDType.Float16));
         SixteenBitRows<BFloat16>(KerasProfile.Keras3, Precision.Of(KerasDType.BFloat16));
+    }
+
+    /// <summary>float16 and bfloat16 inputs under Keras 3's default float32 loss (an input narrower than the compute
+    /// dtype) take the fused pass too: bit for bit the pass with float32 coefficients, each gradient rounded once to
+    /// the input type.</summary>
+    [Fact]
+    public void Sixteen_bit_inputs_of_a_float32_loss_take_the_fused_pass_bit_for_bit()
+    {
+        SixteenBitLoss<Half>();
+        SixteenBitLoss<BFloat16>();
+    }
+
+    private static void SixteenBitLoss<T>()
+        where T : unmanaged
+    {
+        const int n = 70;
+        var precision = Precision.Of(KerasDType.Float32);
+        T[] t = Values<T>(Rows * n, 7), p = Values<T>(Rows * n, 8);
+        T[] tGradient = new T[t.Length], pGradient = new T[p.Length];
+        float[] result = new float[1];
+        new CosineSimilarityLoss(KerasProfile.Keras3, reduction: LossReduction.Sum).ComputeWithGradients<T, T, float>(
+            new ShapedSpan<T>(t, [Rows, n]), new ShapedSpan<T>(p, [Rows, n]), default, default, result, tGradient, pGradient);
+        var layout = RowLayout.Create([Rows, n], [n, 1], [1]);
+        var reader = new ElementReader(InputReader.For<T>(precision), InputReader.For<T>(precision));
+        double[] sums = new double[3 * Rows];
+        RowSums<float>.Three<T, T>(t, layout, p, layout, reader, sums.AsSpan(0, Rows), sums.AsSpan(Rows, Rows), sums.AsSpan(2 * Rows, Rows));
+        FusedLimits limits = FusedLimits.For(precision, n);
+        T[] tExpected = new T[t.Length], pExpected = new T[p.Length];
+        for (int row = 0; row < Rows; row++)
+        {
+            // sum reduction: d loss / d loss_row = 1, so the cosine's upstream dc is -1.
+            Assert.True(Coefficients(KerasProfile.Keras3, precision, limits, sums[row], sums[Rows + row], sums[(2 * Rows) + row], -1, out double a, out double bT, out double bP));
+            GradientPass<float>.Row<T>(KernelSwitch.VectorBits, t.AsSpan(row * n, n), p.AsSpan(row * n, n), (float)a, (float)bT, (float)bP, tExpected.AsSpan(row * n, n), pExpected.AsSpan(row * n, n));
+        }
+
+        Assert.Equal(tExpected, tGradient);
+        Assert.Equal(pExpected, pGradient);
     }
 
     private static void SixteenBitRows<T>(KerasProfile profile, Precision precision)
