@@ -204,6 +204,27 @@ public sealed class GradientMutationTests
         Assert.Contains(tGradient[..n], g => g != 0);
     }
 
+    /// <summary><see cref="GradientPass{TAcc}.Row{TIn}"/> writes its row and nothing after it, at every width, for
+    /// every length whose vectors end inside or at the row's end.</summary>
+    [Fact]
+    public void The_fused_row_writes_nothing_past_its_row()
+    {
+        foreach (int bits in new[] { 512, 256, 128, 0 })
+        {
+            for (int n = 0; n <= 40; n++)
+            {
+                float[] t = FusedBackwardTests.Values<float>(n, 61), p = FusedBackwardTests.Values<float>(n, 62);
+                float[] tGradient = new float[n + 32], pGradient = new float[n + 32];
+                tGradient.AsSpan(n).Fill(float.NaN);
+                pGradient.AsSpan(n).Fill(float.NaN);
+                GradientPass<float>.Row(bits, t, p, 0.5f, -0.25f, 0.75f, tGradient.AsSpan(0, n), pGradient.AsSpan(0, n));
+                Assert.All(tGradient[n..], g => Assert.True(float.IsNaN(g), $"{bits} bits, length {n}"));
+                Assert.All(pGradient[n..], g => Assert.True(float.IsNaN(g), $"{bits} bits, length {n}"));
+                Assert.DoesNotContain(pGradient[..n], float.IsNaN);
+            }
+        }
+    }
+
     /// <summary>The paths the fused pass does not take allocate nothing after the first call either: the forward loss,
     /// the function with gradients, and the per-op backward (the scalar switch).</summary>
     [Fact]
