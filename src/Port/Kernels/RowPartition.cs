@@ -91,8 +91,10 @@ internal static unsafe class RowPartition
     {
         if (s_worker is null)
         {
+            // Stryker disable once Initializer,Boolean,String : the worker starts once per process (see below); killed by hand by KernelsMutationTests.The_worker_is_a_named_background_thread
             var worker = new Thread(WorkerLoop) { IsBackground = true, Name = "CosineParity row sums" };
             worker.Start();
+            // Stryker disable once Statement : the worker starts once per process, under whichever mutant is active then, so no per-mutant run reaches it; killed by hand (MUTATION.md)
             Volatile.Write(ref s_worker, worker);
         }
     }
