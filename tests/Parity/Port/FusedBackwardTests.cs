@@ -213,19 +213,7 @@ public sealed class FusedBackwardTests
         float[] result = new float[1];
         new CosineSimilarityLoss(KerasProfile.Keras3, reduction: LossReduction.Sum).ComputeWithGradients<T, T, float>(
             new ShapedSpan<T>(t, [Rows, n]), new ShapedSpan<T>(p, [Rows, n]), default, default, result, tGradient, pGradient);
-        var layout = RowLayout.Create([Rows, n], [n, 1], [1]);
-        var reader = new ElementReader(InputReader.For<T>(precision), InputReader.For<T>(precision));
-        double[] sums = new double[3 * Rows];
-        RowSums<float>.Three<T, T>(t, layout, p, layout, reader, sums.AsSpan(0, Rows), sums.AsSpan(Rows, Rows), sums.AsSpan(2 * Rows, Rows));
-        FusedLimits limits = FusedLimits.For(precision, n);
-        T[] tExpected = new T[t.Length], pExpected = new T[p.Length];
-        for (int row = 0; row < Rows; row++)
-        {
-            // sum reduction: d loss / d loss_row = 1, so the cosine's upstream dc is -1.
-            Assert.True(Coefficients(KerasProfile.Keras3, precision, limits, sums[row], sums[Rows + row], sums[(2 * Rows) + row], -1, out double a, out double bT, out double bP));
-            GradientPass<float>.Row<T>(KernelSwitch.VectorBits, t.AsSpan(row * n, n), p.AsSpan(row * n, n), (float)a, (float)bT, (float)bP, tExpected.AsSpan(row * n, n), pExpected.AsSpan(row * n, n));
-        }
-
+        (T[] tExpected, T[] pExpected) = FusedRows(KerasProfile.Keras3, precision, t, p, n);
         Assert.Equal(tExpected, tGradient);
         Assert.Equal(pExpected, pGradient);
     }
@@ -237,6 +225,17 @@ public sealed class FusedBackwardTests
         T[] t = Values<T>(Rows * n, 5), p = Values<T>(Rows * n, 6);
         LossGradients<T, T, T> result = CosineSimilarity.ComputeWithGradients(
             profile, new ShapedSpan<T>(t, [Rows, n]), new ShapedSpan<T>(p, [Rows, n]));
+        (T[] tExpected, T[] pExpected) = FusedRows(profile, precision, t, p, n);
+        Assert.Equal(tExpected, result.YTrue!.Values.ToArray());
+        Assert.Equal(pExpected, result.YPred!.Values.ToArray());
+    }
+
+    /// <summary>What the fused pass gives <see cref="Rows"/> 16-bit rows of length <paramref name="n"/> in float lanes
+    /// with <see cref="FusedBackward.RowCoefficients"/>'s coefficients for the cosine's upstream -1 (the function, or
+    /// the loss under <c>sum</c>).</summary>
+    private static (T[] TGradient, T[] PGradient) FusedRows<T>(KerasProfile profile, Precision precision, T[] t, T[] p, int n)
+        where T : unmanaged
+    {
         var layout = RowLayout.Create([Rows, n], [n, 1], [1]);
         var reader = new ElementReader(InputReader.For<T>(precision), InputReader.For<T>(precision));
         double[] sums = new double[3 * Rows];
@@ -249,8 +248,7 @@ public sealed class FusedBackwardTests
             GradientPass<float>.Row<T>(KernelSwitch.VectorBits, t.AsSpan(row * n, n), p.AsSpan(row * n, n), (float)a, (float)bT, (float)bP, tExpected.AsSpan(row * n, n), pExpected.AsSpan(row * n, n));
         }
 
-        Assert.Equal(tExpected, result.YTrue!.Values.ToArray());
-        Assert.Equal(pExpected, result.YPred!.Values.ToArray());
+        return (tExpected, pExpected);
     }
 
     /// <summary>The column layout has no per-row fallback: one rejected column sends the whole call to the exact
