@@ -23,7 +23,7 @@ internal static class Check
             ("TensorPrimitives rows", workload.TensorPrimitivesRows()),
             ("naive scalar", workload.NaiveScalar()),
             ("ORT (TF graph)", workload.OrtTfGraph()),
-        };
+        }.Concat(workload.HasCGradients ? [("C loop + gradients", workload.CLoopWithGradients())] : []).ToArray();
         double reference = values[0].Value;
         var problems = new List<string>();
         double worst = 0;
@@ -42,6 +42,11 @@ internal static class Check
         if (!(gradientError <= gradientTolerance))
         {
             problems.Add(Invariant($"port gradients off the exact gradient by {gradientError:E2} of its largest element (> {gradientTolerance:E0})"));
+        }
+
+        if (workload.HasCGradients && workload.CGradientError() is var cError && !(cError <= gradientTolerance))
+        {
+            problems.Add(Invariant($"C loop + gradients off the exact gradient by {cError:E2} of its largest element (> {gradientTolerance:E0})"));
         }
 
         if (problems.Count > 0)

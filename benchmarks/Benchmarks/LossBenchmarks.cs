@@ -10,6 +10,9 @@ public abstract class LossBenchmarks
 {
     private Workload? _workload;
 
+    /// <summary>The case's workload (made in <see cref="Setup"/>).</summary>
+    private protected Workload Current => _workload ?? throw new InvalidOperationException("the benchmark is not set up");
+
     /// <summary>The case (see <see cref="Cases"/>).</summary>
     public abstract CaseName Input { get; set; }
 
@@ -56,6 +59,10 @@ public class Float32Sizes : LossBenchmarks
     public override CaseName Input { get; set; } = CaseName.Of(Cases.Float32Sizes, 0);
 
     public static IEnumerable<CaseName> Sizes => CaseName.All(Cases.Float32Sizes);
+
+    /// <summary>The C forward + gradients loop: the yardstick of <see cref="LossBenchmarks.PortForwardAndGradients"/>.</summary>
+    [Benchmark]
+    public double CLoopWithGradients() => Current.CLoopWithGradients();
 }
 
 /// <summary>One mid size: float16 inputs (float32 loss), float64 (dtype="float64"), axis 0, and axes [1, 2] of [B, T, D].</summary>

@@ -14,6 +14,13 @@ internal static partial class Native
     [UnmanagedCallConv(CallConvs = [typeof(System.Runtime.CompilerServices.CallConvCdecl)])]
     public static partial double RowsF32(ReadOnlySpan<float> t, ReadOnlySpan<float> p, long rows, long length);
 
+    /// <summary><see cref="RowsF32"/> and the gradients of its loss by both inputs into <paramref name="trueGradient"/>
+    /// and <paramref name="predGradient"/> (the same shape), each row's gradient pass right after its sums.</summary>
+    [LibraryImport(Library, EntryPoint = "cosine_loss_grad_rows_f32")]
+    [UnmanagedCallConv(CallConvs = [typeof(System.Runtime.CompilerServices.CallConvCdecl)])]
+    public static partial double RowsWithGradientsF32(
+        ReadOnlySpan<float> t, ReadOnlySpan<float> p, long rows, long length, Span<float> trueGradient, Span<float> predGradient);
+
     /// <summary>float64, sums in double.</summary>
     [LibraryImport(Library, EntryPoint = "cosine_loss_rows_f64")]
     [UnmanagedCallConv(CallConvs = [typeof(System.Runtime.CompilerServices.CallConvCdecl)])]

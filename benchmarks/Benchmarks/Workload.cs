@@ -33,6 +33,16 @@ internal abstract class Workload : IDisposable
     /// <summary>The C one-pass loop (benchmarks/native/cosine.c) through P/Invoke.</summary>
     public abstract double CLoop();
 
+    /// <summary>Whether the case has <see cref="CLoopWithGradients"/>: float32 rows (not axis 0).</summary>
+    public bool HasCGradients => Spec.DType == TensorDType.Float32 && !Spec.Columns;
+
+    /// <summary>The C forward + gradients loop (<c>cosine_loss_grad_rows_f32</c>) into the port's gradient buffers: the
+    /// yardstick of <see cref="PortForwardAndGradients"/> (the same destinations, so the same memory layout).</summary>
+    public abstract double CLoopWithGradients();
+
+    /// <summary><see cref="GradientError"/> of <see cref="CLoopWithGradients"/>'s gradients.</summary>
+    public abstract double CGradientError();
+
     /// <summary><see cref="CosineSimilarityLoss.Compute{TTrue, TPred, TResult}(ShapedSpan{TTrue}, ShapedSpan{TPred}, SampleWeight{TResult}, KerasMask, Span{TResult}, LossContext)"/> into a buffer.</summary>
     public abstract double PortForward();
 
@@ -136,6 +146,18 @@ internal sealed class Workload<T, TR> : Workload
         return Native.RowsF16(MemoryMarshal.Cast<T, ushort>(_t), MemoryMarshal.Cast<T, ushort>(_p), _rows, _length);
     }
 
+    public override double CLoopWithGradients()
+    {
+        if (!HasCGradients)
+        {
+            throw new NotSupportedException($"{Spec}: the C forward + gradients loop is float32 rows only");
+        }
+
+        return Native.RowsWithGradientsF32(
+            MemoryMarshal.Cast<T, float>(_t), MemoryMarshal.Cast<T, float>(_p), _rows, _length,
+            MemoryMarshal.Cast<T, float>(_trueGradient.AsSpan()), MemoryMarshal.Cast<T, float>(_predGradient.AsSpan()));
+    }
+
     public override double PortForward()
     {
         _loss.Compute(new ShapedSpan<T>(_t, _shape), new ShapedSpan<T>(_p, _shape), SampleWeight<TR>.None, KerasMask.None, _value.AsSpan());
@@ -217,11 +239,18 @@ internal sealed class Workload<T, TR> : Workload
 
     public override double OrtTfGraph() => _graph!.Run();
 
-    public override double GradientError()
+    public override double GradientError() => ErrorOfGradients(() => PortForwardAndGradients());
+
+    public override double CGradientError() => ErrorOfGradients(() => CLoopWithGradients());
+
+    /// <summary>Runs <paramref name="writeGradients"/> (which fills the gradient buffers) and measures them against the exact gradient.</summary>
+    private double ErrorOfGradients(Action writeGradients)
     {
         double[] t = _t.Select(double.CreateTruncating).ToArray(), p = _p.Select(double.CreateTruncating).ToArray();
         (double[] gt, double[] gp) = Reference.Gradients(t, p, _rows, _length, _columns ? 1 : _length, _columns ? _rows : 1);
-        PortForwardAndGradients();
+        Array.Clear(_trueGradient);
+        Array.Clear(_predGradient);
+        writeGradients();
         return Math.Max(Reference.RelativeMaxError(_trueGradient, gt), Reference.RelativeMaxError(_predGradient, gp));
     }
 

@@ -113,6 +113,38 @@ EXPORT double cosine_loss_rows_f32(const float *t, const float *p, int64_t rows,
     return rows == 0 ? 0.0 : -(total / (double)rows);
 }
 
+/* cosine_loss_rows_f32 and the gradients of its -mean(cos) by both inputs into tg and pg (rows x len each): the
+ * forward + gradients yardstick. Per row, while the row is still in L1, the three sums, then one pass that writes
+ * tg = a p + bt t and pg = a t + bp p with a = dc rt rp, bt = -dc tp rt^3 rp, bp = -dc tp rp^3 rt, dc = -1/rows
+ * (the normalization's gradient below its clamp; the setup data never reaches 1/1e-7). */
+EXPORT double cosine_loss_grad_rows_f32(const float *t, const float *p, int64_t rows, int64_t len, float *tg, float *pg)
+{
+    double total = 0;
+    float dc = rows == 0 ? 0.0f : -1.0f / (float)rows;
+    for (int64_t r = 0; r < rows; r++) {
+        const float *tr = t + r * len, *pr = p + r * len;
+        float *tgr = tg + r * len, *pgr = pg + r * len;
+        float tt, pp, tp;
+        three_f(tr, pr, (ptrdiff_t)len, &tt, &pp, &tp);
+        float rt = inv_norm_f(tt), rp = inv_norm_f(pp), cosine = tp * rt * rp;
+        total += (double)cosine;
+        float a = dc * rt * rp, bt = -dc * cosine * rt * rt, bp = -dc * cosine * rp * rp;
+        vf va = {0}, vbt = {0}, vbp = {0};
+        va += a; vbt += bt; vbp += bp;
+        ptrdiff_t k = 0, n = (ptrdiff_t)len;
+        for (; k + NF <= n; k += NF) {
+            vf x = load_f(tr + k), y = load_f(pr + k), gx = va * y + vbt * x, gy = va * x + vbp * y;
+            memcpy(tgr + k, &gx, sizeof gx);
+            memcpy(pgr + k, &gy, sizeof gy);
+        }
+        for (; k < n; k++) {
+            tgr[k] = a * pr[k] + bt * tr[k];
+            pgr[k] = a * tr[k] + bp * pr[k];
+        }
+    }
+    return rows == 0 ? 0.0 : -(total / (double)rows);
+}
+
 /* As cosine_loss_rows_f32 for float64 inputs, sums in double. */
 EXPORT double cosine_loss_rows_f64(const double *t, const double *p, int64_t rows, int64_t len)
 {
