@@ -38,13 +38,13 @@ internal static class Check
         }
 
         const double gradientTolerance = Tolerance;
-        double gradientError = workload.GradientError();
+        (double gradientError, double? cGradientError) = workload.GradientErrors();
         if (!(gradientError <= gradientTolerance))
         {
             problems.Add(Invariant($"port gradients off the exact gradient by {gradientError:E2} of its largest element (> {gradientTolerance:E0})"));
         }
 
-        if (workload.HasCGradients && workload.CGradientError() is var cError && !(cError <= gradientTolerance))
+        if (cGradientError is double cError && !(cError <= gradientTolerance))
         {
             problems.Add(Invariant($"C loop + gradients off the exact gradient by {cError:E2} of its largest element (> {gradientTolerance:E0})"));
         }

@@ -40,9 +40,6 @@ internal abstract class Workload : IDisposable
     /// yardstick of <see cref="PortForwardAndGradients"/> (the same destinations, so the same memory layout).</summary>
     public abstract double CLoopWithGradients();
 
-    /// <summary><see cref="GradientError"/> of <see cref="CLoopWithGradients"/>'s gradients.</summary>
-    public abstract double CGradientError();
-
     /// <summary><see cref="CosineSimilarityLoss.Compute{TTrue, TPred, TResult}(ShapedSpan{TTrue}, ShapedSpan{TPred}, SampleWeight{TResult}, KerasMask, Span{TResult}, LossContext)"/> into a buffer.</summary>
     public abstract double PortForward();
 
@@ -73,9 +70,10 @@ internal abstract class Workload : IDisposable
     /// <summary>TF's own graph of the call in ONNX Runtime, inputs bound once.</summary>
     public abstract double OrtTfGraph();
 
-    /// <summary>The port's gradients against the exact (double) gradient of <c>-mean(cos)</c>: the largest difference over
-    /// the largest magnitude, both inputs.</summary>
-    public abstract double GradientError();
+    /// <summary>The port's gradients, and <see cref="CLoopWithGradients"/>'s where the case has it (else null), against
+    /// the exact (double) gradient of <c>-mean(cos)</c>, computed once for both: the largest difference over the
+    /// largest magnitude, both inputs.</summary>
+    public abstract (double Port, double? C) GradientErrors();
 
     /// <summary>Bytes the current thread allocates per call of the port's two entries (after a warm-up call).</summary>
     public abstract (double Forward, double Gradients) PortAllocatedBytesPerCall(int calls);
@@ -239,19 +237,21 @@ internal sealed class Workload<T, TR> : Workload
 
     public override double OrtTfGraph() => _graph!.Run();
 
-    public override double GradientError() => ErrorOfGradients(() => PortForwardAndGradients());
-
-    public override double CGradientError() => ErrorOfGradients(() => CLoopWithGradients());
-
-    /// <summary>Runs <paramref name="writeGradients"/> (which fills the gradient buffers) and measures them against the exact gradient.</summary>
-    private double ErrorOfGradients(Action writeGradients)
+    public override (double Port, double? C) GradientErrors()
     {
         double[] t = _t.Select(double.CreateTruncating).ToArray(), p = _p.Select(double.CreateTruncating).ToArray();
         (double[] gt, double[] gp) = Reference.Gradients(t, p, _rows, _length, _columns ? 1 : _length, _columns ? _rows : 1);
-        Array.Clear(_trueGradient);
-        Array.Clear(_predGradient);
-        writeGradients();
-        return Math.Max(Reference.RelativeMaxError(_trueGradient, gt), Reference.RelativeMaxError(_predGradient, gp));
+
+        // Both write the same buffers: each is cleared first, so neither is judged by what the other left there.
+        double ErrorOf(Func<double> writeGradients)
+        {
+            Array.Clear(_trueGradient);
+            Array.Clear(_predGradient);
+            writeGradients();
+            return Math.Max(Reference.RelativeMaxError(_trueGradient, gt), Reference.RelativeMaxError(_predGradient, gp));
+        }
+
+        return (ErrorOf(PortForwardAndGradients), HasCGradients ? ErrorOf(CLoopWithGradients) : null);
     }
 
     public override (double Forward, double Gradients) PortAllocatedBytesPerCall(int calls)
