@@ -31,25 +31,25 @@ public abstract class LossBenchmarks
     }
 
     [Benchmark(Baseline = true)]
-    public double CLoop() => _workload!.CLoop();
+    public double CLoop() => Current.CLoop();
 
     [Benchmark]
-    public double PortForward() => _workload!.PortForward();
+    public double PortForward() => Current.PortForward();
 
     [Benchmark]
-    public double PortForwardOneThread() => _workload!.PortForwardOneThread();
+    public double PortForwardOneThread() => Current.PortForwardOneThread();
 
     [Benchmark]
-    public double PortForwardAndGradients() => _workload!.PortForwardAndGradients();
+    public double PortForwardAndGradients() => Current.PortForwardAndGradients();
 
     [Benchmark]
-    public double TensorPrimitivesRows() => _workload!.TensorPrimitivesRows();
+    public double TensorPrimitivesRows() => Current.TensorPrimitivesRows();
 
     [Benchmark]
-    public double NaiveScalar() => _workload!.NaiveScalar();
+    public double NaiveScalar() => Current.NaiveScalar();
 
     [Benchmark]
-    public double OrtTfGraph() => _workload!.OrtTfGraph();
+    public double OrtTfGraph() => Current.OrtTfGraph();
 }
 
 /// <summary>float32 [batch, features], the cosine over the last axis, the mean over the batch.</summary>
